@@ -1,0 +1,66 @@
+"""Diagnostics (``path:line:col: level: message`` plus a hint) and the user-error hierarchy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding about the sources, reported to the author.
+
+    Attributes:
+        path: the file it is about (POSIX string as given).
+        line: 1-based line (0 when it concerns the whole file).
+        col: 1-based column in characters.
+        level: ``"error"`` (nothing is written) or ``"warning"`` (a repair was made).
+        message: what is wrong, in one line.
+        hint: how to fix it, in one line ("" when obvious).
+    """
+
+    path: str
+    line: int
+    col: int
+    level: Level
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        """Return ``path:line:col: level: message``, then ``  hint: …`` on a second line if any."""
+        head = f"{self.path}:{self.line}:{self.col}: {self.level}: {self.message}"
+        return f"{head}\n  hint: {self.hint}" if self.hint else head
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def has_errors(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> bool:
+    """Return True if any diagnostic has level ``"error"``."""
+    return any(d.level == "error" for d in diagnostics)
+
+
+class CheatdeckError(Exception):
+    """A problem the user can fix (bad source, bad configuration, unwritable output).
+
+    The CLI prints it without a traceback and exits 1; any other exception is a bug.
+    """
+
+
+class SourceError(CheatdeckError):
+    """The sources have errors; ``diagnostics`` lists every one of them."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        errors = [d for d in diagnostics if d.level == "error"]
+        super().__init__(f"{len(errors)} error(s) in the sources")
+
+
+class ConfigError(CheatdeckError):
+    """``[tool.cheatdeck]`` in ``pyproject.toml`` is invalid; the message names the key."""
+
+
+class OutputError(CheatdeckError):
+    """An output could not be written (permission, disk full); the message names the path."""

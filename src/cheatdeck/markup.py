@@ -1,0 +1,197 @@
+"""The one Markdown→HTML renderer shared by the Anki fields and the study site.
+
+A cell's Markdown source becomes an HTML fragment here and nowhere else, so a card reads the
+same in Anki and on the site. Rules:
+
+* CommonMark + GFM tables/strikethrough via markdown-it-py, with ``$…$`` math from
+  mdit-py-plugins' dollarmath rendered as MathJax delimiters ``\\(…\\)`` (Anki renders those
+  natively: https://docs.ankiweb.net/math.html). Code spans are parsed before math, so a ``$``
+  inside backticks is never math.
+* Raw HTML: only ``<br> <sup> <sub> <kbd>`` without attributes pass; every other tag is shown as
+  text. The whole fragment then goes through nh3 (ammonia) with an allow-list, so nothing
+  markdown-it produces can carry a script, an event handler or a ``javascript:`` URL either.
+* ``{`` and ``}`` are written as character references, so Anki can never read ``{{Field}}`` or
+  ``{{c1::…}}`` out of content (its template and cloze parsers work on the raw field text).
+* Fenced code is highlighted at build time with Pygments (CSS classes, no script).
+"""
+
+from __future__ import annotations
+
+import html
+from html.parser import HTMLParser
+from typing import Literal
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+RAW_HTML_ALLOWED = frozenset({"br", "sup", "sub", "kbd"})
+"""Raw HTML tags an author may write in a cell; everything else is escaped (DESIGN.md)."""
+
+_SANITIZER_TAGS = RAW_HTML_ALLOWED | {
+    "p", "em", "strong", "code", "pre", "span", "div", "a", "img", "ul", "ol", "li",
+    "blockquote", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr",
+    "th", "td", "s", "del",
+}
+_SANITIZER_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "span": {"class"},
+    "div": {"class"},
+    "code": {"class"},
+    "pre": {"class"},
+    "ol": {"start"},
+    "th": {"style"},
+    "td": {"style"},
+}
+_URL_SCHEMES = {"http", "https", "mailto"}
+
+Mode = Literal["inline", "block"]
+
+
+class _SingleTag(HTMLParser):
+    """Parses one raw HTML tag (stdlib parser) to decide whether it is on the allow-list."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.events: list[tuple[str, str, bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.events.append(("start", tag, bool(attrs)))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.events.append(("start", tag, bool(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.events.append(("end", tag, False))
+
+    def handle_data(self, data: str) -> None:
+        self.events.append(("data", data, False))
+
+    def handle_comment(self, data: str) -> None:
+        self.events.append(("comment", data, False))
+
+
+def _allowed_tag(raw: str) -> str | None:
+    """Return the canonical form of an allowed attribute-less tag, or None to escape it."""
+    parser = _SingleTag()
+    parser.feed(raw)
+    parser.close()
+    if len(parser.events) != 1:
+        return None
+    event, tag, has_attrs = parser.events[0]
+    if event not in ("start", "end") or tag not in RAW_HTML_ALLOWED or has_attrs:
+        return None
+    if tag == "br":
+        return "<br>"
+    return f"<{tag}>" if event == "start" else f"</{tag}>"
+
+
+def _render_html_inline(
+    self: RendererHTML, tokens: list[Token], idx: int, options: object, env: object
+) -> str:
+    return _allowed_tag(tokens[idx].content) or html.escape(tokens[idx].content, quote=False)
+
+
+def _render_html_block(
+    self: RendererHTML, tokens: list[Token], idx: int, options: object, env: object
+) -> str:
+    return "<p>" + html.escape(tokens[idx].content.strip("\n"), quote=False) + "</p>\n"
+
+
+def _render_math(
+    self: RendererHTML, tokens: list[Token], idx: int, options: object, env: object
+) -> str:
+    return "\\(" + html.escape(tokens[idx].content, quote=False) + "\\)"
+
+
+def _render_math_block(
+    self: RendererHTML, tokens: list[Token], idx: int, options: object, env: object
+) -> str:
+    return "<p>\\[" + html.escape(tokens[idx].content, quote=False) + "\\]</p>\n"
+
+
+def _highlight(code: str, lang: str, attrs: str) -> str:
+    try:
+        lexer = get_lexer_by_name(lang) if lang else None
+    except ClassNotFound:
+        lexer = None
+    if lexer is None:
+        return ""  # markdown-it falls back to its own escaped <pre><code>
+    # A result starting with "<pre" is used as-is by markdown-it (no second <pre><code> wrapper).
+    body = highlight(code, lexer, HtmlFormatter(nowrap=True))
+    return f'<pre class="highlight"><code>{body}</code></pre>'
+
+
+
+def make_parser() -> MarkdownIt:
+    """Build the one explicitly configured markdown-it-py instance used for rendering.
+
+    Returns:
+        A ``MarkdownIt`` with CommonMark, GFM tables and strikethrough, raw HTML tokenized (so the
+        renderer can escape it), no typographer or linkify, dollarmath for ``$…$`` / ``$$…$$``,
+        and Pygments highlighting for fenced code.
+    """
+    md = MarkdownIt("commonmark", {"html": True, "highlight": _highlight})
+    md.enable(["table", "strikethrough"])
+    md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False)
+    md.add_render_rule("html_inline", _render_html_inline)
+    md.add_render_rule("html_block", _render_html_block)
+    md.add_render_rule("math_inline", _render_math)
+    md.add_render_rule("math_block", _render_math_block)
+    return md
+
+
+class MarkupRenderer:
+    """Render cell and prose Markdown to safe HTML fragments.
+
+    One instance holds one parser; it has no other state, so it may be shared freely.
+    """
+
+    def __init__(self) -> None:
+        self._md = make_parser()
+
+    def inline(self, source: str) -> str:
+        """Render one line of inline Markdown (a question, an answer, a table cell).
+
+        Args:
+            source: Markdown source, e.g. ``"Use `x | y` and *z*<br>then $n^2$"``.
+
+        Returns:
+            An HTML fragment with no enclosing ``<p>``; ``""`` for ``""``.
+        """
+        return _finish(self._md.renderInline(source))
+
+    def block(self, source: str) -> str:
+        """Render block Markdown (prose, an answer shown as paragraphs).
+
+        Args:
+            source: Markdown source of one or more blocks.
+
+        Returns:
+            An HTML fragment of block elements (``<p>``, ``<ul>``, highlighted ``<div>`` …).
+        """
+        return _finish(self._md.render(source))
+
+
+def _finish(rendered: str) -> str:
+    clean = nh3.clean(
+        rendered,
+        tags=set(_SANITIZER_TAGS),
+        attributes={k: set(v) for k, v in _SANITIZER_ATTRIBUTES.items()},
+        url_schemes=set(_URL_SCHEMES),
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    return clean.replace("{", "&#123;").replace("}", "&#125;").strip()
+
+
+def pygments_css() -> str:
+    """Return the CSS for highlighted code blocks (Pygments' default style, class ``highlight``)."""
+    return HtmlFormatter(cssclass="highlight").get_style_defs(".highlight")

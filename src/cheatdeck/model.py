@@ -1,0 +1,351 @@
+"""The normalized cheat-sheet model: every renderer reads only this.
+
+Frozen, slotted dataclasses with no I/O and no third-party imports. Text fields hold Markdown
+source, already NFC-normalized and whitespace-trimmed by the reader. Source positions ride on
+the model for diagnostics but are excluded from equality, so a sheet read from its messy
+original equals the same sheet read from its canonical rewrite (``read(write(m)) == m``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Literal, Union
+
+SCHEMA_VERSION = 1
+"""Version of the ``to_dict()`` layout; bumped on any incompatible change."""
+
+CardKind = Literal["qa", "gotcha"]
+
+
+def question_key(question: str) -> str:
+    """Return the identity key of a question: what must not change for a note to keep its GUID.
+
+    Args:
+        question: Markdown source of a question.
+
+    Returns:
+        The text NFC-normalized, case-folded, with runs of whitespace collapsed to one space and
+        trailing ``?``/``.``/``!`` and surrounding quote marks dropped. Two questions with the same
+        key are "the same question" (duplicate error in the reader, same GUID in the deck).
+    """
+    text = unicodedata.normalize("NFC", question).casefold()
+    text = " ".join(text.split())
+    return text.strip(" \"'“”‘’").rstrip("?.!").rstrip()
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePos:
+    """Where a model element came from.
+
+    Attributes:
+        path: the source file path as given to the reader (POSIX string).
+        line: 1-based line number in that file.
+        col: 1-based column (in characters) in that line.
+    """
+
+    path: str
+    line: int
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"path", "line", "col"}``."""
+        return {"path": self.path, "line": self.line, "col": self.col}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SourcePos:
+        """Inverse of :meth:`to_dict`. Raises ``KeyError``/``TypeError`` on a malformed dict."""
+        return cls(str(data["path"]), int(data["line"]), int(data.get("col", 1)))
+
+
+NO_POS = SourcePos("<memory>", 0, 0)
+"""Position of elements built in code rather than read from a file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One question and its answer; becomes one Anki note with one card.
+
+    Attributes:
+        question: Markdown source of the front (inline Markdown, one line).
+        answer: Markdown source of the back (inline Markdown, one line; ``<br>`` for breaks).
+        kind: ``"qa"`` for a Q&A-table row, ``"gotcha"`` for a gotcha-list bullet.
+        extra: Markdown source of the optional ``Extra`` column ("" when absent).
+        tags: extra tags from the optional ``Tags`` column, without spaces, in source order.
+        id: explicit identity from the optional ``ID`` column ("" when absent).
+        pos: where the row or bullet starts (not compared).
+    """
+
+    question: str
+    answer: str
+    kind: CardKind = "qa"
+    extra: str = ""
+    tags: tuple[str, ...] = ()
+    id: str = ""
+    pos: SourcePos = field(default=NO_POS, compare=False)
+
+    @property
+    def key(self) -> str:
+        """The identity key of the question (see :func:`question_key`)."""
+        return question_key(self.question)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict: question, answer, kind, extra, tags, id, line, path."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "kind": self.kind,
+            "extra": self.extra,
+            "tags": list(self.tags),
+            "id": self.id,
+            "line": self.pos.line,
+            "path": self.pos.path,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Card:
+        """Inverse of :meth:`to_dict`. Raises ``KeyError``/``ValueError`` on a malformed dict."""
+        kind = data.get("kind", "qa")
+        if kind not in ("qa", "gotcha"):
+            raise ValueError(f"unknown card kind {kind!r}")
+        return cls(
+            question=data["question"],
+            answer=data["answer"],
+            kind=kind,
+            extra=data.get("extra", ""),
+            tags=tuple(data.get("tags", ())),
+            id=data.get("id", ""),
+            pos=SourcePos(data.get("path", NO_POS.path), int(data.get("line", 0))),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FactRow:
+    """One row of a fact table; becomes one cloze note with one card per value.
+
+    Attributes:
+        subject: Markdown source of the first cell (what the row is about, e.g. ``LLaMA-7B``).
+        values: Markdown source of the other cells, one per value column, in column order.
+        pos: where the row starts (not compared).
+    """
+
+    subject: str
+    values: tuple[str, ...]
+    pos: SourcePos = field(default=NO_POS, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class FactTable:
+    """A table of 3+ columns not headed ``Question | Answer``: facts to memorize.
+
+    Attributes:
+        columns: header cells, first the subject column, then one per value column.
+        rows: the body rows; each has ``len(columns) - 1`` values.
+        pos: where the header row starts (not compared).
+    """
+
+    columns: tuple[str, ...]
+    rows: tuple[FactRow, ...]
+    pos: SourcePos = field(default=NO_POS, compare=False)
+
+    @property
+    def name(self) -> str:
+        """The table's identity within its sheet: its header cells joined by ``|``."""
+        return "|".join(self.columns)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"columns": [...], "rows": [[subject, value, ...], ...], "line", "path"}``."""
+        return {
+            "columns": list(self.columns),
+            "rows": [[row.subject, *row.values] for row in self.rows],
+            "row_lines": [row.pos.line for row in self.rows],
+            "line": self.pos.line,
+            "path": self.pos.path,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FactTable:
+        """Inverse of :meth:`to_dict`. Raises ``KeyError``/``IndexError`` on a malformed dict."""
+        path = data.get("path", NO_POS.path)
+        lines = data.get("row_lines") or [0] * len(data["rows"])
+        return cls(
+            columns=tuple(data["columns"]),
+            rows=tuple(
+                FactRow(cells[0], tuple(cells[1:]), SourcePos(path, int(line)))
+                for cells, line in zip(data["rows"], lines, strict=True)
+            ),
+            pos=SourcePos(path, int(data.get("line", 0))),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Prose:
+    """Markdown kept for the site only (paragraphs, lists, code blocks): never a card.
+
+    Attributes:
+        text: the Markdown source, verbatim between its first and last non-blank line.
+        pos: where it starts (not compared).
+    """
+
+    text: str
+    pos: SourcePos = field(default=NO_POS, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"text", "line", "path"}``."""
+        return {"text": self.text, "line": self.pos.line, "path": self.pos.path}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Prose:
+        """Inverse of :meth:`to_dict`. Raises ``KeyError`` on a malformed dict."""
+        return cls(data["text"], SourcePos(data.get("path", NO_POS.path), int(data.get("line", 0))))
+
+
+Block = Union[Card, FactTable, Prose]
+"""What a section holds, in source order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A ``##`` section of a sheet.
+
+    Attributes:
+        slug: URL/identifier form of the title, unique within the sheet (e.g. ``tokens``).
+        emoji: the leading emoji of the heading, kept apart from the title ("" when none).
+        title: heading text without the emoji (e.g. ``TOKENS``).
+        blocks: cards, fact tables and prose in source order.
+        pos: where the heading is (not compared).
+    """
+
+    slug: str
+    emoji: str
+    title: str
+    blocks: tuple[Block, ...]
+    pos: SourcePos = field(default=NO_POS, compare=False)
+
+    @property
+    def cards(self) -> tuple[Card, ...]:
+        """The Q&A and gotcha cards of this section, in source order."""
+        return tuple(b for b in self.blocks if isinstance(b, Card))
+
+    @property
+    def fact_tables(self) -> tuple[FactTable, ...]:
+        """The fact tables of this section, in source order."""
+        return tuple(b for b in self.blocks if isinstance(b, FactTable))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the section as in the JSON export: title, emoji, slug, cards, tables, blocks."""
+        return {
+            "title": self.title,
+            "emoji": self.emoji,
+            "slug": self.slug,
+            "line": self.pos.line,
+            "cards": [c.to_dict() for c in self.cards],
+            "tables": [t.to_dict() for t in self.fact_tables],
+            "blocks": [_block_to_dict(b) for b in self.blocks],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, path: str = NO_POS.path) -> Section:
+        """Inverse of :meth:`to_dict` (reads ``blocks``). Raises ``KeyError``/``ValueError``."""
+        return cls(
+            slug=data["slug"],
+            emoji=data.get("emoji", ""),
+            title=data["title"],
+            blocks=tuple(_block_from_dict(b) for b in data["blocks"]),
+            pos=SourcePos(path, int(data.get("line", 0))),
+        )
+
+
+def _block_to_dict(block: Block) -> dict[str, Any]:
+    kind = {Card: "card", FactTable: "table", Prose: "prose"}[type(block)]
+    return {"type": kind, **block.to_dict()}
+
+
+def _block_from_dict(data: dict[str, Any]) -> Block:
+    readers = {"card": Card.from_dict, "table": FactTable.from_dict, "prose": Prose.from_dict}
+    try:
+        reader = readers[data["type"]]
+    except KeyError:
+        raise ValueError(f"unknown block type {data.get('type')!r}") from None
+    return reader(data)
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """One cheat sheet: one source file, one subdeck, one part of the site.
+
+    Attributes:
+        slug: identifier derived from the title (e.g. ``stage-1-interview-cheat-sheet``); part of
+            every note GUID, so it must stay stable across edits of the sheet's content.
+        title: the ``#`` heading text.
+        subtitle: the first paragraph after the title ("" when none).
+        footer: a last ``Next: …`` paragraph ("" when none).
+        sections: the ``##`` sections in order.
+        path: the source file path (not compared).
+    """
+
+    slug: str
+    title: str
+    subtitle: str
+    footer: str
+    sections: tuple[Section, ...]
+    path: str = field(default=NO_POS.path, compare=False)
+
+    @property
+    def cards(self) -> tuple[Card, ...]:
+        """Every card of the sheet, section by section."""
+        return tuple(c for s in self.sections for c in s.cards)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the sheet as in the JSON export (see README "JSON export")."""
+        return {
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "footer": self.footer,
+            "slug": self.slug,
+            "path": self.path,
+            "sections": [s.to_dict() for s in self.sections],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Sheet:
+        """Inverse of :meth:`to_dict`. Raises ``KeyError``/``ValueError`` on a malformed dict."""
+        path = data.get("path", NO_POS.path)
+        return cls(
+            slug=data["slug"],
+            title=data["title"],
+            subtitle=data.get("subtitle", ""),
+            footer=data.get("footer", ""),
+            sections=tuple(Section.from_dict(s, path=path) for s in data["sections"]),
+            path=path,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """Every sheet of a project, in path order.
+
+    Attributes:
+        sheets: the sheets, sorted by source path.
+    """
+
+    sheets: tuple[Sheet, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"schema": 1, "sheets": [...]}``, the documented JSON export."""
+        return {"schema": SCHEMA_VERSION, "sheets": [s.to_dict() for s in self.sheets]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Library:
+        """Inverse of :meth:`to_dict`.
+
+        Raises:
+            ValueError: the dict has another schema version or an unknown block type.
+            KeyError: a required key is missing.
+        """
+        if data.get("schema") != SCHEMA_VERSION:
+            raise ValueError(f"unsupported schema {data.get('schema')!r}; expected {SCHEMA_VERSION}")
+        return cls(tuple(Sheet.from_dict(s) for s in data["sheets"]))
