@@ -1,0 +1,95 @@
+"""Canonical writer: model → Markdown that the reader reads back to the same model.
+
+``read(write(m)) == m`` for every model the reader can produce, and so ``fmt`` is idempotent:
+``write(read(write(read(x)))) == write(read(x))``. The canonical form is the left column of the
+source-language table in DESIGN.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import groupby
+
+from cheatdeck.model import Block, Card, FactTable, Prose, Section, Sheet
+
+_QA_EXTRA = (("Tags", "tags"), ("Extra", "extra"), ("ID", "id"))
+
+
+def _cell(text: str) -> str:
+    # GFM splits cells on every unescaped pipe, even inside code spans; the reader's table
+    # parser removes exactly one backslash before each pipe, so this inverts it.
+    return text.replace("|", "\\|")
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+
+
+def _qa_table(cards: list[Card]) -> Iterator[str]:
+    extras = [(label, attr) for label, attr in _QA_EXTRA if any(getattr(c, attr) for c in cards)]
+    header = ["Question", "Answer", *(label for label, _ in extras)]
+    yield _row(header)
+    yield "|" + " --- |" * len(header)
+    for card in cards:
+        values = {"tags": " ".join(card.tags), "extra": card.extra, "id": card.id}
+        yield _row([card.question, card.answer, *(values[attr] for _, attr in extras)])
+
+
+def _gotchas(cards: list[Card]) -> Iterator[str]:
+    for card in cards:
+        yield f'- "{card.question}" — {card.answer}'
+
+
+def _fact_table(table: FactTable) -> Iterator[str]:
+    yield _row(list(table.columns))
+    yield "|" + " --- |" * len(table.columns)
+    for row in table.rows:
+        yield _row([row.subject, *row.values])
+
+
+def _group_key(block: Block) -> str:
+    return f"card:{block.kind}" if isinstance(block, Card) else str(id(block))
+
+
+def _blocks(blocks: tuple[Block, ...]) -> Iterator[str]:
+    """Yield each run of blocks as one Markdown chunk (runs of same-kind cards share a table)."""
+    for _, run in groupby(blocks, key=_group_key):
+        items = list(run)
+        first = items[0]
+        if isinstance(first, Card):
+            cards = [c for c in items if isinstance(c, Card)]
+            lines = _qa_table(cards) if first.kind == "qa" else _gotchas(cards)
+            yield "\n".join(lines)
+        elif isinstance(first, FactTable):
+            yield "\n".join(_fact_table(first))
+        elif isinstance(first, Prose):
+            yield first.text
+
+
+def _section(section: Section) -> Iterator[str]:
+    heading = f"{section.emoji} {section.title}" if section.emoji else section.title
+    yield f"## {heading}"
+    yield from _blocks(section.blocks)
+
+
+def write_markdown(sheet: Sheet) -> str:
+    """Render a sheet as canonical Markdown.
+
+    Args:
+        sheet: any sheet the reader produced (or built in code with reader-valid text: text
+            fields hold no line breaks, a gotcha question holds no ``" —``).
+
+    Returns:
+        The Markdown text: ``# title``, subtitle paragraph, ``## emoji title`` sections with
+        2-column Q&A tables (``Tags``/``Extra``/``ID`` columns only when used), gotcha bullets
+        ``- "Claim" — explanation``, fact tables, prose verbatim, then the footer; blocks
+        separated by one blank line; ends with one newline.
+    """
+    chunks = [f"# {sheet.title}"]
+    if sheet.subtitle:
+        chunks.append(sheet.subtitle)
+    for section in sheet.sections:
+        chunks.extend(_section(section))
+    if sheet.footer:
+        chunks.append(sheet.footer)
+    return "\n\n".join(chunks) + "\n"

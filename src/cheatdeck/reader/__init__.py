@@ -1,0 +1,90 @@
+"""The reader: cheat-sheet files → :class:`~cheatdeck.model.Library`, with diagnostics.
+
+Three stages: decode (``files``), repair pasted text line by line (``lines``), walk the
+markdown-it-py tokens into the model (``tokens``), then check content rules (``validate``).
+The reader never renders HTML. Every repair is a warning; anything that would lose or duplicate
+a card is an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from cheatdeck.diagnostics import Diagnostic
+from cheatdeck.model import Library, Sheet
+from cheatdeck.reader.files import decode, find_sheets
+from cheatdeck.reader.lines import repair
+from cheatdeck.reader.tokens import build_sheet, make_structure_parser
+from cheatdeck.reader.validate import validate_sheet
+
+__all__ = ["read_text", "read_file", "read_paths"]
+
+
+def read_text(text: str, *, path: str = "<string>") -> tuple[Sheet | None, list[Diagnostic]]:
+    """Read one sheet from its text.
+
+    Args:
+        text: the sheet's Markdown (``\\r\\n`` or ``\\n`` line ends; a leading BOM is dropped).
+        path: the path to name in positions and diagnostics.
+
+    Returns:
+        ``(sheet, diagnostics)``; ``sheet`` is None when the text holds no sheet at all. When any
+        diagnostic is an error, the sheet must not be built into outputs. Never raises on bad
+        content.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    repaired = repair(text, path=path)
+    sheet, found = build_sheet(repaired, path=path, parser=make_structure_parser())
+    diagnostics = repaired.diagnostics + found
+    if sheet is None:
+        diagnostics.append(Diagnostic(path, 1, 1, "error", "no sheet title and no cards",
+                                      "start the file with `# Title` and add a Q&A table"))
+        return None, _sorted(diagnostics)
+    return sheet, _sorted(diagnostics + validate_sheet(sheet))
+
+
+def read_file(path: Path) -> tuple[Sheet | None, list[Diagnostic]]:
+    """Read one sheet file (UTF-8, optional BOM).
+
+    Returns:
+        As :func:`read_text`; a file that cannot be read or decoded gives ``(None, [error])``
+        naming the path (and, for bad UTF-8, the line and column of the first bad byte).
+    """
+    text, problem = decode(path)
+    if problem is not None:
+        return None, [problem]
+    return read_text(text, path=path.as_posix())
+
+
+def read_paths(paths: Iterable[Path]) -> tuple[Library, list[Diagnostic]]:
+    """Read every sheet under ``paths`` into one library.
+
+    Args:
+        paths: files (read whatever their suffix) and folders (every ``*.md`` below, sorted).
+
+    Returns:
+        ``(library, diagnostics)``: sheets in path order; errors for a missing path, a folder
+        with no sheet, and two sheets with the same slug (their GUIDs would collide).
+    """
+    files, diagnostics = find_sheets(paths)
+    sheets: list[Sheet] = []
+    slugs: dict[str, Sheet] = {}
+    for file in files:
+        sheet, found = read_file(file)
+        diagnostics.extend(found)
+        if sheet is None:
+            continue
+        if sheet.slug in slugs:
+            other = slugs[sheet.slug]
+            diagnostics.append(Diagnostic(sheet.path, 1, 1, "error",
+                                          f"sheet title {sheet.title!r} is also the title of "
+                                          f"{other.path}", "give every sheet its own title"))
+            continue
+        slugs[sheet.slug] = sheet
+        sheets.append(sheet)
+    return Library(tuple(sheets)), diagnostics
+
+
+def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diagnostics, key=lambda d: (d.line, d.col))

@@ -1,0 +1,271 @@
+"""Line-level repair of pasted cheat sheets, before markdown-it sees them.
+
+Pasted sheets break Markdown's block rules in ways a token stream cannot undo (a table whose
+delimiter row has the wrong cell count is a paragraph to markdown-it; a bullet run into the
+previous line is prose). This pass rewrites such lines into canonical Markdown, keeps a map from
+every output line back to its source line and column, and reports each repair as a warning.
+Canonical Markdown passes through unchanged. Fenced code is never touched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import emoji
+
+from cheatdeck.diagnostics import Diagnostic
+
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_ATX_H1 = re.compile(r" {0,3}#(?:[ \t]|$)")
+_ATX_ANY = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+_BULLET = re.compile(r" {0,3}[-*+][ \t]+")
+_GOTCHA_START = re.compile(r" {0,3}[-*+][ \t]+[\"“]")
+_DELIMITER_CELL = re.compile(r":?-+:?")
+_MAX_SECTION_LINE = 80
+"""A plain emoji line longer than this is prose, not a section heading."""
+
+
+@dataclass(slots=True)
+class RepairedText:
+    """The repaired Markdown and where each of its lines came from.
+
+    Attributes:
+        lines: output lines (no line ends).
+        origin: for each output line, its 1-based source line.
+        col: for each output line, the 1-based source column its first character came from.
+        diagnostics: warnings for every repair, errors for rows that cannot be read.
+    """
+
+    lines: list[str] = field(default_factory=list)
+    origin: list[int] = field(default_factory=list)
+    col: list[int] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, text: str, line: int, col: int = 1) -> None:
+        """Append one output line that came from source ``line``, ``col``."""
+        self.lines.append(text)
+        self.origin.append(line)
+        self.col.append(col)
+
+    @property
+    def text(self) -> str:
+        """The repaired Markdown as one string ending in a newline."""
+        return "\n".join(self.lines) + "\n"
+
+
+def split_row(line: str) -> list[tuple[str, int]]:
+    """Split a table row into cells the way markdown-it (and GFM) does.
+
+    Args:
+        line: one source line of a table.
+
+    Returns:
+        ``(cell text, 1-based column)`` pairs; outer pipes dropped, cells stripped, ``\\|`` kept
+        as written (markdown-it unescapes it later). A pipe inside a code span still splits, as
+        in the GFM spec (https://github.github.com/gfm/#tables-extension- , example 200).
+    """
+    cells: list[tuple[str, int]] = []
+    start = 0
+    escaped = False
+    for pos, ch in enumerate(line):
+        if ch == "|" and not escaped:
+            cells.append((line[start:pos], start + 1))
+            start = pos + 1
+        escaped = ch == "\\"
+    cells.append((line[start:], start + 1))
+    if cells and not cells[0][0].strip():
+        cells.pop(0)
+    if cells and not cells[-1][0].strip():
+        cells.pop()
+    out = []
+    for text, col in cells:
+        lead = len(text) - len(text.lstrip())
+        out.append((text.strip(), col + lead))
+    return out
+
+
+def has_pipe(line: str) -> bool:
+    """Return True if ``line`` holds a pipe that is not escaped with a backslash."""
+    escaped = False
+    for ch in line:
+        if ch == "|" and not escaped:
+            return True
+        escaped = ch == "\\"
+    return False
+
+
+def is_delimiter_row(line: str) -> bool:
+    """Return True for a GFM delimiter row (``|---|:--:|``), whatever its cell count."""
+    if not has_pipe(line) and ":" not in line:
+        return False
+    cells = split_row(line)
+    return bool(cells) and all(_DELIMITER_CELL.fullmatch(c.replace(" ", "")) for c, _ in cells)
+
+
+def leading_emoji(text: str) -> str:
+    """Return the run of emoji that starts ``text`` ("" if it does not start with one)."""
+    run_end = 0
+    for match in emoji.emoji_list(text[:32]):
+        if match["match_start"] != run_end:
+            break
+        run_end = match["match_end"]
+    return text[:run_end]
+
+
+def _gotcha_splits(line: str) -> list[int]:
+    """Offsets in ``line`` where a gotcha bullet (`` - "Claim" —``) was run into the text."""
+    offsets = []
+    pos = line.find(" - ", 1)
+    while pos != -1:
+        rest = line[pos + 1 :]
+        if _GOTCHA_START.match(rest) and re.match(r"-\s+[\"“][^\"”]{1,300}[\"”]\s*(?:—|–|--?)", rest):
+            offsets.append(pos + 1)
+        pos = line.find(" - ", pos + 1)
+    return offsets
+
+
+def repair(text: str, *, path: str) -> RepairedText:
+    """Rewrite a pasted sheet into canonical Markdown lines, reporting every repair.
+
+    Args:
+        text: the decoded source, ``\\n`` line ends, no BOM.
+        path: the path used in diagnostics.
+
+    Returns:
+        The repaired lines with their origins and the diagnostics (warnings for repairs; errors
+        for table rows with more cells than their header).
+    """
+    src = text.split("\n")
+    out = RepairedText()
+    warn = out.diagnostics.append
+    has_title = _has_h1(src)
+    fence: str | None = None
+    title_done = has_title
+    table_cols = 0  # >0 while inside a table: the header's cell count
+    awaiting_delimiter = False
+    in_gotchas = False
+
+    for index, raw in enumerate(src):
+        lineno = index + 1
+        stripped = raw.strip()
+        if fence is not None:
+            out.add(raw, lineno)
+            if raw.strip().startswith(fence):
+                fence = None
+            continue
+        if fenced := _FENCE.match(raw):
+            fence = fenced.group(1)[0] * 3
+            table_cols = 0
+            in_gotchas = False
+            out.add(raw, lineno)
+            continue
+        if not stripped:
+            table_cols = 0
+            in_gotchas = False
+            out.add(raw, lineno)
+            continue
+        if not title_done:
+            title_done = True
+            if not _ATX_ANY.match(raw):
+                warn(Diagnostic(path, lineno, 1, "warning",
+                                "no `#` title: the first line is read as the sheet title",
+                                f"write `# {stripped}`"))
+                out.add("# " + stripped, lineno)
+                continue
+        emo = leading_emoji(stripped)
+        if emo and len(stripped) <= _MAX_SECTION_LINE and not _ATX_ANY.match(raw):
+            title = stripped[len(emo):].strip()
+            warn(Diagnostic(path, lineno, 1, "warning",
+                            f"plain line starting with an emoji is read as section `{title}`",
+                            f"write `## {emo} {title}`"))
+            out.add(f"## {emo} {title}", lineno)
+            table_cols = 0
+            in_gotchas = False
+            continue
+        next_line = src[index + 1] if index + 1 < len(src) else ""
+        if has_pipe(raw) and is_delimiter_row(next_line) and not is_delimiter_row(raw):
+            header_cells = len(split_row(raw))
+            if table_cols:
+                warn(Diagnostic(path, lineno, 1, "warning",
+                                "a new table header starts inside the previous table; "
+                                "read as a second table in the same section",
+                                "leave a blank line between two tables"))
+            if out.lines and out.lines[-1].strip() and not _ATX_ANY.match(out.lines[-1]):
+                out.add("", lineno)  # a table may follow a paragraph; keep it its own block
+            out.add(raw, lineno)
+            table_cols = header_cells
+            awaiting_delimiter = True  # guaranteed: the next line is a delimiter row
+            in_gotchas = False
+            continue
+        if awaiting_delimiter:
+            awaiting_delimiter = False
+            cells = len(split_row(raw))
+            if cells != table_cols:
+                warn(Diagnostic(path, lineno, 1, "warning",
+                                f"delimiter row has {cells} cell{'s' if cells != 1 else ''}, "
+                                f"header has {table_cols}",
+                                "write one `---` cell per column: `|" + " --- |" * table_cols + "`"))
+                raw = "|" + " --- |" * table_cols
+            out.add(raw, lineno)
+            continue
+        if table_cols:
+            if has_pipe(raw):
+                _check_row(raw, lineno, table_cols, path, out)
+                out.add(raw, lineno)
+                continue
+            if not _ATX_ANY.match(raw):
+                warn(Diagnostic(path, lineno, 1, "warning",
+                                "line without `|` directly under a table is read as a paragraph, "
+                                "not as a table row",
+                                "leave a blank line after the table"))
+                out.add("", lineno)
+            table_cols = 0
+        if _GOTCHA_START.match(raw):
+            in_gotchas = True
+        elif in_gotchas and not _BULLET.match(raw) and not _ATX_ANY.match(raw):
+            warn(Diagnostic(path, lineno, 1, "warning",
+                            "gotcha explanation continues on this line; joined with one space",
+                            "keep each gotcha on one line: `- \"Claim\" — explanation`"))
+        if in_gotchas:
+            _split_gotchas(raw, lineno, path, out)
+            continue
+        out.add(raw, lineno)
+    return out
+
+
+def _check_row(raw: str, lineno: int, table_cols: int, path: str, out: RepairedText) -> None:
+    cells = split_row(raw)
+    if len(cells) > table_cols:
+        extra_col = cells[table_cols][1]
+        out.diagnostics.append(Diagnostic(
+            path, lineno, extra_col, "error",
+            f"row has {len(cells)} cells, header has {table_cols}",
+            "escape a literal pipe as `\\|`, or add the column to the header"))
+
+
+def _split_gotchas(raw: str, lineno: int, path: str, out: RepairedText) -> None:
+    start = 0
+    for offset in _gotcha_splits(raw):
+        out.diagnostics.append(Diagnostic(
+            path, lineno, offset + 1, "warning",
+            "a gotcha bullet runs into the previous text; read as a new bullet",
+            "start each bullet on its own line"))
+        out.add(raw[start:offset].rstrip(), lineno, start + 1)
+        start = offset
+    out.add(raw[start:], lineno, start + 1)
+
+
+def _has_h1(lines: list[str]) -> bool:
+    fence = None
+    for raw in lines:
+        if fence is not None:
+            if raw.strip().startswith(fence):
+                fence = None
+            continue
+        if fenced := _FENCE.match(raw):
+            fence = fenced.group(1)[0] * 3
+            continue
+        if _ATX_H1.match(raw):
+            return True
+    return False

@@ -1,0 +1,269 @@
+"""markdown-it-py token stream of repaired Markdown → cheat-sheet model, with diagnostics."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from cheatdeck.diagnostics import Diagnostic
+from cheatdeck.ids import slug
+from cheatdeck.model import Block, Card, FactRow, FactTable, Prose, Section, Sheet, SourcePos
+from cheatdeck.reader.lines import RepairedText, leading_emoji
+
+_GOTCHA = re.compile(r"[\"“](?P<q>.+?)[\"”]\s*(?:—|–|--?)(?:\s+(?P<a>.*)|$)", re.DOTALL)
+_FOOTER = re.compile(r"next\s*[:→]", re.IGNORECASE)
+QA_EXTRA_COLUMNS = ("tags", "extra", "id")
+"""Optional Q&A columns after ``Question | Answer``, matched case-insensitively."""
+
+
+def make_structure_parser() -> MarkdownIt:
+    """Build the markdown-it-py parser the reader uses for block structure.
+
+    CommonMark plus GFM tables; raw HTML is *not* recognized as a block (``html=False``), so a
+    stray ``<div>`` line in a pasted sheet cannot swallow the cards after it.
+    """
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def clean(text: str) -> str:
+    """Normalize model text once: Unicode NFC, whitespace runs collapsed to one space, trimmed."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+@dataclass(slots=True)
+class _SectionDraft:
+    title: str
+    emoji: str
+    pos: SourcePos
+    blocks: list[Block] = field(default_factory=list)
+    prose: tuple[int, int] | None = None  # pending prose: output line range [start, end)
+
+
+@dataclass(slots=True)
+class _Walk:
+    """Mutable state of one sheet walk; local to :func:`build_sheet`."""
+
+    path: str
+    rep: RepairedText
+    diagnostics: list[Diagnostic]
+    title: str = ""
+    title_pos: SourcePos | None = None
+    subtitle: str = ""
+    footer: str = ""
+    sections: list[_SectionDraft] = field(default_factory=list)
+
+    def pos(self, out_line: int, col: int | None = None) -> SourcePos:
+        return SourcePos(self.path, self.rep.origin[out_line],
+                         self.rep.col[out_line] if col is None else col)
+
+    def report(self, level: Literal["error", "warning"], pos: SourcePos, message: str,
+               hint: str = "") -> None:
+        self.diagnostics.append(Diagnostic(pos.path, pos.line, pos.col, level, message, hint))
+
+    def section(self, at: int) -> _SectionDraft:
+        if not self.sections:
+            pos = self.pos(at)
+            self.report("warning", pos, "content before the first `##` section is put in a "
+                        "section named after the sheet", "start a section with `## Title`")
+            self.sections.append(_SectionDraft(self.title or "General", "", pos))
+        return self.sections[-1]
+
+    def flush_prose(self) -> None:
+        if self.sections and (span := self.sections[-1].prose):
+            lines = self.rep.lines[span[0]:span[1]]
+            text = unicodedata.normalize("NFC", "\n".join(lines).strip("\n"))
+            self.sections[-1].blocks.append(Prose(text, self.pos(span[0])))
+            self.sections[-1].prose = None
+
+    def add_prose(self, start: int, end: int) -> None:
+        draft = self.section(start)
+        draft.prose = (draft.prose[0], end) if draft.prose else (start, end)
+
+    def add(self, block: Block, at: int) -> None:
+        self.flush_prose()
+        self.section(at).blocks.append(block)
+
+
+def _top_level(tokens: list[Token]) -> Iterator[tuple[Token, list[Token]]]:
+    """Yield each top-level block's opening token with all its tokens."""
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.nesting == 1:
+            depth, end = 0, index
+            for end in range(index, len(tokens)):
+                depth += tokens[end].nesting
+                if depth == 0:
+                    break
+            yield token, tokens[index:end + 1]
+            index = end + 1
+        else:
+            yield token, [token]
+            index += 1
+
+
+def build_sheet(rep: RepairedText, *, path: str, parser: MarkdownIt) -> tuple[Sheet | None,
+                                                                               list[Diagnostic]]:
+    """Turn repaired Markdown into a :class:`Sheet`.
+
+    Args:
+        rep: output of :func:`cheatdeck.reader.lines.repair`.
+        path: the path used in positions and diagnostics.
+        parser: from :func:`make_structure_parser`.
+
+    Returns:
+        The sheet (None when it has no title and no section) and the diagnostics found while
+        walking the tokens (duplicates and empty cells are checked later, in ``validate``).
+    """
+    walk = _Walk(path, rep, [])
+    blocks = list(_top_level(parser.parse(rep.text)))
+    last_paragraph = max((i for i, (t, _) in enumerate(blocks) if t.type == "paragraph_open"),
+                         default=-1)
+    for index, (opener, group) in enumerate(blocks):
+        start, end = opener.map or (0, 0)
+        if opener.type == "heading_open" and opener.tag in ("h1", "h2"):
+            _heading(walk, opener, group[1])
+        elif opener.type == "paragraph_open" and not walk.sections and walk.title \
+                and not walk.subtitle and not _FOOTER.match(group[1].content):
+            walk.subtitle = clean(group[1].content)
+        elif opener.type == "paragraph_open" and index == last_paragraph == len(blocks) - 1 \
+                and _FOOTER.match(group[1].content):
+            walk.flush_prose()
+            walk.footer = clean(group[1].content)
+        elif not walk.title:
+            walk.report("warning", walk.pos(start), "text before the `#` title is ignored",
+                        "move it below the title")
+        elif (handler := _BLOCK_HANDLERS.get(opener.type)) is not None:
+            handler(walk, group, start, end)
+        else:
+            walk.add_prose(start, end)
+    walk.flush_prose()
+    if not walk.title:
+        return None, walk.diagnostics
+    sections = _finish_sections(walk.sections)
+    sheet = Sheet(slug(walk.title), walk.title, walk.subtitle, walk.footer, sections, path)
+    return sheet, walk.diagnostics
+
+
+def _heading(walk: _Walk, opener: Token, inline: Token) -> None:
+    start = (opener.map or (0, 0))[0]
+    text = clean(inline.content)
+    walk.flush_prose()
+    if opener.tag == "h1":
+        if walk.title:
+            walk.report("error", walk.pos(start), "a second `#` title in one file",
+                        "one sheet per file: split the file, or make this a `##` section")
+            return
+        walk.title, walk.title_pos = text, walk.pos(start)
+        return
+    emo = leading_emoji(text)
+    title = text[len(emo):].strip()
+    if not title:
+        walk.report("error", walk.pos(start), "section heading has no title",
+                    "write `## 🔥 Title` or `## Title`")
+        title = emo or "Untitled"
+    walk.sections.append(_SectionDraft(title, emo, walk.pos(start)))
+
+
+def _table(walk: _Walk, group: list[Token], start: int, end: int) -> None:
+    rows: list[tuple[int, list[str]]] = []
+    for index, token in enumerate(group):
+        if token.type == "tr_open":
+            line = (token.map or (start, start))[0]
+            cells = []
+            for inner in group[index + 1:]:
+                if inner.type == "tr_close":
+                    break
+                if inner.type == "inline":
+                    cells.append(clean(inner.content))
+            rows.append((line, cells))
+    (head_line, header), body = rows[0], rows[1:]
+    names = [h.casefold() for h in header]
+    if len(header) == 2 or names[:2] == ["question", "answer"]:
+        _qa_rows(walk, header, names, head_line, body)
+    elif len(header) < 2:
+        walk.report("warning", walk.pos(head_line), "a one-column table makes no cards; kept "
+                    "as text", "Q&A tables have two columns: `| Question | Answer |`")
+        walk.add_prose(start, end)
+    else:
+        _fact_rows(walk, header, head_line, body)
+
+
+def _qa_rows(walk: _Walk, header: list[str], names: list[str], head_line: int,
+             body: list[tuple[int, list[str]]]) -> None:
+    extra_cols = names[2:]
+    unknown = [header[i + 2] for i, n in enumerate(extra_cols) if n not in QA_EXTRA_COLUMNS]
+    if unknown or len(set(extra_cols)) != len(extra_cols):
+        walk.report("error", walk.pos(head_line),
+                    f"unknown or repeated Q&A column(s): {', '.join(unknown) or 'repeated'}",
+                    "after `Question | Answer` a Q&A table may have Tags, Extra and ID columns")
+        return
+    if not body:
+        walk.report("warning", walk.pos(head_line), "table has no rows", "add rows or remove it")
+    for line, cells in body:
+        named = dict(zip(extra_cols, cells[2:]))
+        tags = tuple(t for t in re.split(r"[\s,]+", named.get("tags", "")) if t)
+        card = Card(cells[0], cells[1], "qa", named.get("extra", ""), tags, named.get("id", ""),
+                    walk.pos(line))
+        walk.add(card, line)
+
+
+def _fact_rows(walk: _Walk, header: list[str], head_line: int,
+               body: list[tuple[int, list[str]]]) -> None:
+    rows = tuple(FactRow(cells[0], tuple(cells[1:]), walk.pos(line)) for line, cells in body)
+    if not rows:
+        walk.report("warning", walk.pos(head_line), "table has no rows", "add rows or remove it")
+    walk.add(FactTable(tuple(header), rows, walk.pos(head_line)), head_line)
+
+
+def _list(walk: _Walk, group: list[Token], start: int, end: int) -> None:
+    items = _list_items(group)
+    matches = [(s, e, _GOTCHA.fullmatch(text)) for s, e, text in items]
+    if not any(m for _, _, m in matches):
+        walk.add_prose(start, end)
+        return
+    for item_start, item_end, match in matches:
+        if match is None:
+            walk.report("warning", walk.pos(item_start), "bullet in a gotcha list is not a "
+                        "gotcha; kept as text, no card", 'write `- "Claim" — explanation`')
+            walk.add_prose(item_start, item_end)
+            continue
+        answer = clean(match.group("a") or "")
+        walk.add(Card(clean(match.group("q")), answer, "gotcha", pos=walk.pos(item_start)),
+                 item_start)
+
+
+def _list_items(group: list[Token]) -> list[tuple[int, int, str]]:
+    """(start line, end line, first paragraph source) of each top-level item of a list."""
+    items = []
+    for index, token in enumerate(group):
+        if token.type == "list_item_open" and token.level == 1:
+            start, end = token.map or (0, 0)
+            inline = next((t for t in group[index + 1:] if t.type == "inline"), None)
+            items.append((start, end, inline.content if inline else ""))
+    return items
+
+
+_BLOCK_HANDLERS: dict[str, Callable[[_Walk, list[Token], int, int], None]] = {
+    "table_open": _table,
+    "bullet_list_open": _list,
+}
+"""Top-level block kinds that can make cards; every other kind is kept as prose."""
+
+
+def _finish_sections(drafts: list[_SectionDraft]) -> tuple[Section, ...]:
+    seen: dict[str, int] = {}
+    sections = []
+    for draft in drafts:
+        base = slug(draft.title)
+        seen[base] = seen.get(base, 0) + 1
+        section_slug = base if seen[base] == 1 else f"{base}-{seen[base]}"
+        sections.append(Section(section_slug, draft.emoji, draft.title, tuple(draft.blocks),
+                                draft.pos))
+    return tuple(sections)
