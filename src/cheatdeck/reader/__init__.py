@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from cheatdeck.diagnostics import Diagnostic
+from cheatdeck.diagnostics import Diagnostic, has_errors
 from cheatdeck.model import Library, Sheet
 from cheatdeck.reader.files import decode, find_sheets
 from cheatdeck.reader.lines import repair
@@ -41,7 +41,8 @@ def read_text(text: str, *, path: str = "<string>") -> tuple[Sheet | None, list[
         diagnostics.append(Diagnostic(path, 1, 1, "error", "no sheet title and no cards",
                                       "start the file with `# Title` and add a Q&A table"))
         return None, _sorted(diagnostics)
-    return sheet, _sorted(diagnostics + validate_sheet(sheet))
+    content = validate_sheet(sheet, cards_expected=not has_errors(diagnostics))
+    return sheet, _sorted(diagnostics + content)
 
 
 def read_file(path: Path) -> tuple[Sheet | None, list[Diagnostic]]:

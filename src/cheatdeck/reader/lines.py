@@ -105,6 +105,8 @@ def is_delimiter_row(line: str) -> bool:
 
 def leading_emoji(text: str) -> str:
     """Return the run of emoji that starts ``text`` ("" if it does not start with one)."""
+    if not text or (text[0].isascii() and text[1:2] not in ("\ufe0f", "\u20e3")):
+        return ""  # fast path: only keycaps (1️⃣, #️⃣) start with an ASCII character
     run_end = 0
     for match in emoji.emoji_list(text[:32]):
         if match["match_start"] != run_end:

@@ -26,9 +26,12 @@ def make_structure_parser() -> MarkdownIt:
     """Build the markdown-it-py parser the reader uses for block structure.
 
     CommonMark plus GFM tables; raw HTML is *not* recognized as a block (``html=False``), so a
-    stray ``<div>`` line in a pasted sheet cannot swallow the cards after it.
+    stray ``<div>`` line in a pasted sheet cannot swallow the cards after it. Inline parsing is
+    off: the reader keeps each block's inline *source* (``token.content``); rendering it is the
+    renderers' job.
     """
-    return MarkdownIt("commonmark", {"html": False}).enable("table")
+    return MarkdownIt("commonmark", {"html": False}).enable("table").disable(
+        ["inline", "text_join"])
 
 
 def clean(text: str) -> str:

@@ -10,11 +10,13 @@ def _error(pos: SourcePos, message: str, hint: str) -> Diagnostic:
     return Diagnostic(pos.path, pos.line, pos.col, "error", message, hint)
 
 
-def validate_sheet(sheet: Sheet) -> list[Diagnostic]:
+def validate_sheet(sheet: Sheet, *, cards_expected: bool = True) -> list[Diagnostic]:
     """Check a sheet for content errors.
 
     Args:
         sheet: a sheet built by the reader (positions set).
+        cards_expected: report a sheet with no cards (False when an earlier error already
+            explains why a table made none).
 
     Returns:
         Errors for: an empty question or answer (Anki imports an empty front as a note with
@@ -30,7 +32,7 @@ def validate_sheet(sheet: Sheet) -> list[Diagnostic]:
                 found.extend(_check_card(block, first_seen))
             elif isinstance(block, FactTable):
                 found.extend(_check_table(block))
-    if not sheet.cards and not any(s.fact_tables for s in sheet.sections):
+    if cards_expected and not sheet.cards and not any(s.fact_tables for s in sheet.sections):
         found.append(Diagnostic(sheet.path, 1, 1, "error", "the sheet has no cards",
                                 "add a `| Question | Answer |` table or a gotcha list"))
     return found

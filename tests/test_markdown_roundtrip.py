@@ -1,0 +1,131 @@
+"""Canonical writer: ``read(write(m)) == m`` for generated models; ``fmt`` is idempotent."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import SEED
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cheatdeck.diagnostics import has_errors
+from cheatdeck.ids import slug
+from cheatdeck.markdown import write_markdown
+from cheatdeck.model import Card, FactRow, FactTable, Prose, Section, Sheet, question_key
+from cheatdeck.reader import read_text
+from cheatdeck.reader.tokens import clean
+
+# Cells may hold anything a pasted sheet holds: pipes, backslashes, backticks, $, <, &, emoji,
+# CJK and decomposed accents (the model keeps them NFC, as the reader does).
+CELL_ALPHABET = st.sampled_from(
+    list("abcXYZ019 |\\`$<>&*_[](){}#:-!?\"'.,;=~") + ["🔥", "📐", "中", "文", "e\u0301", "Å", "ß"])
+SAFE_ALPHABET = st.sampled_from(list("abcdefXYZ 019,;'") + ["中", "é", "e\u0301"])
+
+
+def _text(alphabet: st.SearchStrategy[str], max_size: int = 30) -> st.SearchStrategy[str]:
+    return st.lists(alphabet, min_size=1, max_size=max_size).map("".join).map(clean).filter(bool)
+
+
+def _cell_ok(text: str) -> bool:
+    # A row whose cells are all dashes would be a delimiter row: not a realistic cell.
+    return not re.fullmatch(r":?-+:?", text.replace(" ", ""))
+
+
+cells = _text(CELL_ALPHABET).filter(_cell_ok)
+words = _text(SAFE_ALPHABET).filter(lambda t: t[0].isalpha() and not t.lower().startswith("next"))
+gotcha_text = cells.filter(lambda t: not re.search(r"[\"”]\s*[—–-]+(\s|$)", t)
+                           and not re.search(r' - ["“]', t))
+tags = st.lists(st.text(st.sampled_from("abc:_-1中"), min_size=1, max_size=6), max_size=3)
+
+
+@st.composite
+def qa_cards(draw: st.DrawFn) -> Card:
+    extra = draw(st.one_of(st.just(""), cells))
+    return Card(draw(cells), draw(cells), "qa", extra, tuple(draw(tags)),
+                draw(st.one_of(st.just(""), words)))
+
+
+gotchas = st.builds(lambda q, a: Card(q, a, "gotcha"), gotcha_text, gotcha_text)
+
+
+@st.composite
+def fact_tables(draw: st.DrawFn) -> FactTable:
+    width = draw(st.integers(3, 5))
+    columns = tuple(draw(st.lists(cells, min_size=width, max_size=width)))
+    if [c.casefold() for c in columns[:2]] == ["question", "answer"]:
+        columns = ("Subject", *columns[1:])
+    subjects = draw(st.lists(cells, min_size=1, max_size=4, unique_by=question_key))
+    rows = tuple(FactRow(s, tuple(draw(st.lists(cells, min_size=width - 1, max_size=width - 1))))
+                 for s in subjects)
+    return FactTable(columns, rows)
+
+
+@st.composite
+def sections(draw: st.DrawFn) -> tuple[str, str, list]:
+    blocks = draw(st.lists(st.one_of(qa_cards(), gotchas, fact_tables(),
+                                     words.map(Prose)), min_size=1, max_size=6))
+    return draw(st.sampled_from(["", "🔥", "📐"])), draw(words), blocks
+
+
+@st.composite
+def sheets(draw: st.DrawFn) -> Sheet:
+    title = draw(words)
+    drafts = draw(st.lists(sections(), min_size=1, max_size=4))
+    seen_keys: set[str] = set()
+    seen_slugs: dict[str, int] = {}
+    built = []
+    for emoji, section_title, blocks in drafts:
+        kept = []
+        for block in blocks:
+            if isinstance(block, Card):
+                if block.id in seen_keys or block.key in seen_keys:
+                    continue
+                seen_keys.add(block.id or block.key)
+            # The reader merges adjacent prose into one block: a model never has two in a row.
+            if not (isinstance(block, Prose) and kept and isinstance(kept[-1], Prose)):
+                kept.append(block)
+        base = slug(section_title)
+        seen_slugs[base] = seen_slugs.get(base, 0) + 1
+        built.append(Section(base if seen_slugs[base] == 1 else f"{base}-{seen_slugs[base]}",
+                             emoji, section_title, tuple(kept)))
+    if not any(s.cards or s.fact_tables for s in built):
+        built[0] = Section(built[0].slug, built[0].emoji, built[0].title,
+                           (*built[0].blocks, Card("q", "a")))
+    subtitle = draw(st.one_of(st.just(""), words))
+    footer = draw(st.one_of(st.just(""), words.map(lambda w: f"Next: {w}")))
+    return Sheet(slug(title), title, subtitle, footer, tuple(built))
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sheets())
+def test_read_of_write_is_identity(sheet: Sheet) -> None:
+    text = write_markdown(sheet)
+    again, diagnostics = read_text(text, path="m.md")
+    assert [d.format() for d in diagnostics] == []
+    assert again == sheet
+
+
+def test_fmt_of_seed_is_idempotent() -> None:
+    sheet, _ = read_text(SEED.read_text(encoding="utf-8"), path="seed")
+    assert sheet is not None
+    once = write_markdown(sheet)
+    twice_sheet, diagnostics = read_text(once, path="canonical")
+    assert diagnostics == []
+    assert write_markdown(twice_sheet) == once
+
+
+SEED_LINES = SEED.read_text(encoding="utf-8").split("\n")
+
+
+@settings(deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(SEED_LINES), st.text(max_size=40)), max_size=30))
+def test_any_text_gives_a_model_or_diagnostics_and_fmt_is_idempotent(lines: list[str]) -> None:
+    sheet, diagnostics = read_text("\n".join(lines), path="x.md")
+    assert all(d.line >= 1 and d.col >= 1 for d in diagnostics)
+    if sheet is None or has_errors(diagnostics):
+        assert has_errors(diagnostics)
+        return
+    once = write_markdown(sheet)
+    again, _ = read_text(once, path="x.md")
+    assert again is not None
+    assert write_markdown(again) == once
