@@ -9,8 +9,11 @@ from pathlib import Path
 from cheatdeck.diagnostics import OutputError
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> None:
     """Write ``data`` to ``path`` through a temp file in the same folder and ``os.replace``.
+
+    Readers of ``path`` see the old file or the new one, never half of one; the parent folder
+    is created if missing; the file gets ``mode`` (``mkstemp`` would leave it 0600).
 
     Raises:
         OutputError: the folder cannot be created or written (permission, disk full); the
@@ -24,6 +27,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            os.fchmod(handle.fileno(), mode)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

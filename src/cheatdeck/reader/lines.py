@@ -54,6 +54,10 @@ class RepairedText:
         return "\n".join(self.lines) + "\n"
 
 
+_CELL_PIPE = re.compile(r"(?<!\\)\|")
+"""A cell separator: a pipe not directly after a backslash (markdown-it's escapedSplit rule)."""
+
+
 def split_row(line: str) -> list[tuple[str, int]]:
     """Split a table row into cells the way markdown-it (and GFM) does.
 
@@ -67,12 +71,9 @@ def split_row(line: str) -> list[tuple[str, int]]:
     """
     cells: list[tuple[str, int]] = []
     start = 0
-    escaped = False
-    for pos, ch in enumerate(line):
-        if ch == "|" and not escaped:
-            cells.append((line[start:pos], start + 1))
-            start = pos + 1
-        escaped = ch == "\\"
+    for match in _CELL_PIPE.finditer(line):
+        cells.append((line[start:match.start()], start + 1))
+        start = match.end()
     cells.append((line[start:], start + 1))
     if cells and not cells[0][0].strip():
         cells.pop(0)
@@ -80,24 +81,19 @@ def split_row(line: str) -> list[tuple[str, int]]:
         cells.pop()
     out = []
     for text, col in cells:
-        lead = len(text) - len(text.lstrip())
-        out.append((text.strip(), col + lead))
+        stripped = text.lstrip()
+        out.append((stripped.rstrip(), col + len(text) - len(stripped)))
     return out
 
 
 def has_pipe(line: str) -> bool:
     """Return True if ``line`` holds a pipe that is not escaped with a backslash."""
-    escaped = False
-    for ch in line:
-        if ch == "|" and not escaped:
-            return True
-        escaped = ch == "\\"
-    return False
+    return "|" in line and _CELL_PIPE.search(line) is not None
 
 
 def is_delimiter_row(line: str) -> bool:
     """Return True for a GFM delimiter row (``|---|:--:|``), whatever its cell count."""
-    if not has_pipe(line) and ":" not in line:
+    if "-" not in line or (not has_pipe(line) and ":" not in line):
         return False
     cells = split_row(line)
     return bool(cells) and all(_DELIMITER_CELL.fullmatch(c.replace(" ", "")) for c, _ in cells)

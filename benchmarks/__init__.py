@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic libraries and side-by-side timings (``python -m benchmarks``)."""

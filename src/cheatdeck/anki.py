@@ -1,0 +1,243 @@
+"""The Anki deck: note types, genanki package, and a reproducible, atomic ``.apkg`` writer.
+
+The only module that imports genanki (DESIGN.md). :func:`build_package` is pure (model in,
+package in memory out, every error raised before anything is written); :func:`write_apkg` is the
+only function here that touches the disk.
+
+Why the package is written the way it is (FIELD-NOTES.md):
+
+* Anki matches note types by ID and notes only by GUID: the IDs are the constants of
+  :mod:`cheatdeck.ids` and every note gets our own GUID, never genanki's hash of all fields.
+* Anki updates a note on re-import only if the package is newer: genanki stamps ``timestamp`` as
+  every note's, card's and note type's ``mod``, so the caller passes a timestamp derived from the
+  content (:func:`cheatdeck.source_date.source_date_epoch`), never the clock.
+* ``Package.write_to_file`` zips with the current time and file modes (so two builds differ) and
+  leaves its temporary SQLite file behind. We call genanki's ``Package.write_to_db`` on an
+  in-memory SQLite database instead — the same schema and rows ``write_to_file`` produces — and
+  zip its image ourselves with fixed entry dates and modes, fixed member order and deflate. No
+  temporary file exists, and the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import sqlite3
+import zipfile
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+import genanki
+
+from cheatdeck.anki_notes import (
+    FACT_FIELDS,
+    QA_FIELDS,
+    NoteSpec,
+    NoteType,
+    collect_notes,
+    duplicate_guids,
+)
+from cheatdeck.diagnostics import Diagnostic, SourceError
+from cheatdeck.files import write_atomic
+from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID, deck_id, slug
+from cheatdeck.markup import MarkupRenderer
+from cheatdeck.model import Library
+
+QA_MODEL_NAME = "cheatdeck Q&A"
+"""Name of the Q&A note type (Anki matches it by ID; the name is what users see)."""
+
+FACT_MODEL_NAME = "cheatdeck fact"
+"""Name of the cloze fact note type."""
+
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
+_ZIP_MODE = 0o100644  # regular file, rw-r--r--, in the high 16 bits of external_attr
+_ZIP_UNIX = 3  # "created on Unix", so the mode bits mean the same on every build machine
+_OUTPUT_MODE = 0o644  # the .apkg is a shareable build artifact
+
+
+@dataclass(frozen=True, slots=True)
+class CardStyle:
+    """The look of both note types: CSS and the front/back templates (Anki template syntax).
+
+    Changing any of these (with the same field and template names) updates the note types in place
+    on re-import (FIELD-NOTES); the field lists live in :mod:`cheatdeck.anki_notes` and are fixed.
+
+    Attributes:
+        css: the shared card CSS.
+        qa_front, qa_back: the Q&A templates.
+        fact_front, fact_back: the cloze templates (the front must hold ``{{cloze:Text}}``).
+    """
+
+    css: str
+    qa_front: str
+    qa_back: str
+    fact_front: str
+    fact_back: str
+
+
+def default_card_style() -> CardStyle:
+    """Return the card style shipped in the package (``assets/card.css``, ``templates/anki/``)."""
+    package = files("cheatdeck")
+    templates = package / "templates" / "anki"
+    return CardStyle(
+        css=(package / "assets" / "card.css").read_text(encoding="utf-8"),
+        qa_front=(templates / "qa_front.html").read_text(encoding="utf-8"),
+        qa_back=(templates / "qa_back.html").read_text(encoding="utf-8"),
+        fact_front=(templates / "fact_front.html").read_text(encoding="utf-8"),
+        fact_back=(templates / "fact_back.html").read_text(encoding="utf-8"),
+    )
+
+
+def note_types(style: CardStyle) -> dict[NoteType, genanki.Model]:
+    """Return fresh genanki models for both note types (genanki mutates their dicts on write).
+
+    The IDs are constants (:data:`cheatdeck.ids.QA_MODEL_ID`, :data:`~cheatdeck.ids.FACT_MODEL_ID`)
+    and the field and template names never change, so re-imports update in place.
+    """
+    qa = genanki.Model(
+        QA_MODEL_ID,
+        QA_MODEL_NAME,
+        fields=[{"name": name} for name in QA_FIELDS],
+        templates=[{"name": "Card 1", "qfmt": style.qa_front, "afmt": style.qa_back}],
+        css=style.css,
+        model_type=genanki.Model.FRONT_BACK,
+        sort_field_index=QA_FIELDS.index("Question"),
+    )
+    fact = genanki.Model(
+        FACT_MODEL_ID,
+        FACT_MODEL_NAME,
+        fields=[{"name": name} for name in FACT_FIELDS],
+        templates=[{"name": "Cloze", "qfmt": style.fact_front, "afmt": style.fact_back}],
+        css=style.css,
+        model_type=genanki.Model.CLOZE,
+        sort_field_index=FACT_FIELDS.index("Subject"),
+    )
+    return {"qa": qa, "fact": fact}
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class DeckBuild:
+    """A deck built in memory, ready for :func:`write_apkg` and for the build's change report.
+
+    Attributes:
+        package: the genanki package (one deck per section holding notes).
+        timestamp: the modification time stamped on every note, card and note type.
+        notes: every note (order as in ``collect_notes``): GUID, sheet slug, key, text …
+        card_count: how many cards the notes make (a Q&A note 1, a fact note one per value).
+        diagnostics: warnings found while building (e.g. a fact row with no value, skipped).
+    """
+
+    package: genanki.Package
+    timestamp: int
+    notes: tuple[NoteSpec, ...]
+    card_count: int
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def note_count(self) -> int:
+        """How many notes the deck holds."""
+        return len(self.notes)
+
+
+def build_package(
+    library: Library,
+    *,
+    root_deck: str,
+    site_url: str = "",
+    timestamp: int,
+    style: CardStyle | None = None,
+) -> DeckBuild:
+    """Build the Anki package of ``library`` in memory.
+
+    Args:
+        library: the model.
+        root_deck: the root deck name (``[tool.cheatdeck] deck``); decks are
+            ``<root>::<sheet title>::<section title>``.
+        site_url: the study site's base URL; when set, every card's back links its question there.
+        timestamp: seconds since the epoch, from the content (``source_date_epoch``); must grow
+            with every edit, or Anki skips the update (FIELD-NOTES).
+        style: CSS and templates; the packaged :func:`default_card_style` when None.
+
+    Returns:
+        The :class:`DeckBuild`.
+
+    Raises:
+        SourceError: two notes would share a GUID (Anki would import both, FIELD-NOTES); one
+            diagnostic per clash, naming both source lines.
+        ValueError: ``timestamp`` is not positive.
+    """
+    if timestamp <= 0:
+        raise ValueError(f"timestamp must be positive seconds since the epoch, got {timestamp}")
+    notes, warnings = collect_notes(
+        library, root_deck=root_deck, site_url=site_url, renderer=MarkupRenderer()
+    )
+    clashes = duplicate_guids(notes)
+    if clashes:
+        raise SourceError(clashes)
+    models = note_types(style or default_card_style())
+    decks: dict[str, genanki.Deck] = {}
+    card_count = 0
+    for spec in notes:
+        deck = decks.get(spec.deck)
+        if deck is None:
+            deck = decks[spec.deck] = genanki.Deck(deck_id(spec.deck), spec.deck)
+        note = genanki.Note(
+            model=models[spec.note_type],
+            fields=list(spec.fields),
+            tags=list(spec.tags),
+            guid=spec.guid,
+        )
+        deck.add_note(note)
+        card_count += len(note.cards)
+    return DeckBuild(
+        package=genanki.Package(list(decks.values())),
+        timestamp=timestamp,
+        notes=notes,
+        card_count=card_count,
+        diagnostics=tuple(warnings),
+    )
+
+
+def package_bytes(build: DeckBuild) -> bytes:
+    """Return the ``.apkg`` file content of ``build``: the same bytes for the same build.
+
+    The collection is genanki's own ``write_to_db`` output in an in-memory SQLite database; the
+    zip holds ``collection.anki2`` then ``media`` (``{}``, no media), both deflated, dated
+    1980-01-01 with mode 0644. SQLite records its library version in the header, so the bytes
+    are stable on one machine; across machines compare table contents instead (FIELD-NOTES).
+    """
+    with sqlite3.connect(":memory:") as conn:
+        cursor = conn.cursor()
+        # genanki numbers notes and cards from timestamp * 1000 (what write_to_file does).
+        build.package.write_to_db(cursor, build.timestamp, itertools.count(build.timestamp * 1000))
+        conn.commit()
+        database = conn.serialize()
+    conn.close()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in (("collection.anki2", database), ("media", json.dumps({}).encode())):
+            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = _ZIP_UNIX
+            info.external_attr = _ZIP_MODE << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def write_apkg(build: DeckBuild, path: Path) -> None:
+    """Write ``build`` to ``path`` atomically (:func:`cheatdeck.files.write_atomic`), mode 0644.
+
+    Raises:
+        OutputError: the directory or file cannot be written (the message names ``path``).
+    """
+    write_atomic(path, package_bytes(build), mode=_OUTPUT_MODE)
+
+
+def deck_slug(root_deck: str) -> str:
+    """Return the file-name stem of the deck: ``dist/<deck-slug>.apkg``.
+
+    ``"Interview Cheat Sheets"`` → ``"interview-cheat-sheets"`` (:func:`cheatdeck.ids.slug`).
+    """
+    return slug(root_deck)
