@@ -33,6 +33,8 @@ import genanki
 
 from cheatdeck.anki_notes import (
     FACT_FIELDS,
+    FACT_MODEL_NAME,
+    QA_MODEL_NAME,
     QA_FIELDS,
     NoteSpec,
     NoteType,
@@ -45,11 +47,6 @@ from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID, deck_id, slug
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
 
-QA_MODEL_NAME = "cheatdeck Q&A"
-"""Name of the Q&A note type (Anki matches it by ID; the name is what users see)."""
-
-FACT_MODEL_NAME = "cheatdeck fact"
-"""Name of the cloze fact note type."""
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 _ZIP_MODE = 0o100644  # regular file, rw-r--r--, in the high 16 bits of external_attr

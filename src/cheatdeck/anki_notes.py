@@ -40,6 +40,12 @@ from cheatdeck.model import FactTable, Library, Section, Sheet, SourcePos, quest
 
 NoteType = Literal["qa", "fact"]
 
+QA_MODEL_NAME = "cheatdeck Q&A"
+"""Name of the Q&A note type (Anki matches it by ID; the name is what users see)."""
+
+FACT_MODEL_NAME = "cheatdeck fact"
+"""Name of the cloze fact note type."""
+
 QA_FIELDS = ("Question", "Answer", "Section", "Sheet", "Source", "Extra")
 """Fields of the Q&A note type, in order. Fixed forever (DESIGN.md)."""
 

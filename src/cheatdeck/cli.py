@@ -8,18 +8,23 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from cheatdeck.config import load_config
+import dataclasses
+import os
+
+from cheatdeck.anki import build_package
+from cheatdeck.build import BuildOptions, run_build
+from cheatdeck.config import Config, load_config
 from cheatdeck.diagnostics import CheatdeckError, Diagnostic, SourceError, has_errors
-from cheatdeck.export import export_json
+from cheatdeck.export import export_csv, export_json
 from cheatdeck.files import write_atomic
 from cheatdeck.markdown import write_markdown
 from cheatdeck.model import Library
-from cheatdeck.reader import read_file, read_paths
+from cheatdeck.reader import read_paths
+from cheatdeck.report import Printer
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
-    for diagnostic in diagnostics:
-        print(diagnostic.format(), file=stream)
+    Printer(stream).diagnostics(diagnostics)
 
 
 def _paths(args: argparse.Namespace) -> list[Path]:
@@ -69,9 +74,15 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """``cheatdeck export --format json``: write the model as JSON to ``-o FILE`` or stdout."""
+    """``cheatdeck export --format json|csv``: write the model (JSON) or the notes (Anki CSV)."""
     library, _ = _read(args)
-    text = export_json(library)
+    if args.format == "json":
+        text = export_json(library)
+    else:
+        config = load_config(Path("."))
+        deck = build_package(library, root_deck=config.deck, site_url=config.site_url,
+                             timestamp=1)  # the CSV carries no timestamp
+        text = export_csv(deck.notes)
     if args.output:
         write_atomic(Path(args.output), text.encode("utf-8"))
     else:
@@ -97,9 +108,70 @@ def _parser() -> argparse.ArgumentParser:
     fmt = add("fmt", cmd_fmt, "rewrite the sheets in canonical Markdown")
     fmt.add_argument("--check", action="store_true", help="exit 1 if a file would change")
     export = add("export", cmd_export, "export the model")
-    export.add_argument("--format", choices=["json"], default="json")
+    export.add_argument("--format", choices=["json", "csv"], default="json",
+                        help="json: the model; csv: an Anki text-import file with GUIDs")
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    build = add("build", cmd_build, "build the Anki deck and the study site", paths=False)
+    build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    build.add_argument("--check", action="store_true", help="only read and validate")
+    build.add_argument("--no-deck", dest="deck", action="store_false", help="skip the .apkg")
+    build.add_argument("--no-site", dest="site", action="store_false", help="skip the site")
+    build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    build.add_argument("--serve", action="store_true",
+                       help="then serve the site with live reload (as `cheatdeck serve`)")
+    _add_location_options(build)
+    serve = add("serve", cmd_serve, "serve the site on 127.0.0.1, rebuilding on every edit",
+                paths=False)
+    serve.add_argument("--port", type=int, default=8000)
+    _add_location_options(serve)
     return parser
+
+
+def _add_location_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--source", help="folder of sheets (default from pyproject.toml: source)")
+    sub.add_argument("--dist", help="folder for the .apkg (default: dist)")
+    sub.add_argument("--site-dir", help="folder for the site (default: site)")
+    sub.add_argument("-q", "--quiet", dest="verbosity", action="store_const", const=0,
+                     default=1, help="print errors and one result line only")
+    sub.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const=2,
+                     help="list every changed note")
+
+
+def _config(args: argparse.Namespace) -> Config:
+    config = load_config(Path("."))
+    overrides = {key: Path(value) for key in ("source", "dist", "site_dir")
+                 if (value := getattr(args, key, None))}
+    return dataclasses.replace(config, **overrides)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """``cheatdeck build`` (= ``python build.py``): read, then write the deck and the site."""
+    config = _config(args)
+    printer = Printer(sys.stderr, args.verbosity)
+    options = BuildOptions(deck=args.deck, site=args.site, strict=args.strict,
+                           check_only=args.check, force=args.force)
+    report = run_build(config, options, environ=os.environ, emit=printer.diagnostic)
+    printer.build_summary(report, Path(".").resolve())
+    return cmd_serve(args) if args.serve else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """``cheatdeck serve``: live-reloading site on 127.0.0.1 that follows edits in source/."""
+    from cheatdeck.site.serve import serve  # imports MkDocs' server only when serving
+
+    config = _config(args)
+    source = config.path(config.source)
+
+    def load() -> Library:
+        library, diagnostics = read_paths([source])
+        Printer(sys.stderr, args.verbosity).diagnostics(diagnostics)
+        if has_errors(diagnostics):
+            raise SourceError(diagnostics)
+        return library
+
+    serve(load, source_dir=source, config_file=config.root / "mkdocs.yml",
+          docs_dir=config.path(config.docs_dir), title=config.deck, port=args.port)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -120,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except SourceError as exc:
-        print(f"cheatdeck: {exc}", file=sys.stderr)
+        print(f"cheatdeck: {exc}; nothing written", file=sys.stderr)
         return 1
     except CheatdeckError as exc:
         print(f"cheatdeck: error: {exc}", file=sys.stderr)

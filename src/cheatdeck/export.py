@@ -1,9 +1,13 @@
-"""Exports of the model for other tools: the documented JSON shape (README "JSON export")."""
+"""Exports for other tools: the model as JSON (README "JSON export"), the notes as Anki CSV."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from collections.abc import Sequence
 
+from cheatdeck.anki_notes import FACT_MODEL_NAME, QA_MODEL_NAME, NoteSpec
 from cheatdeck.model import Library
 
 
@@ -19,3 +23,30 @@ def export_json(library: Library) -> str:
     non-ASCII is written as is (UTF-8); ends with a newline.
     """
     return json.dumps(library.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def export_csv(notes: Sequence[NoteSpec]) -> str:
+    """Return the notes as an Anki text-import file (tab-separated, with file headers).
+
+    The headers (https://docs.ankiweb.net/importing/text-files.html#file-headers) name the
+    columns: 1 GUID, 2 note type, 3 deck, 4 tags, then the note type's fields in order (HTML, as
+    in the ``.apkg``). The GUIDs are the ``.apkg``'s, so importing both gives no duplicates; the
+    note types must already exist in the collection (import the ``.apkg`` once first).
+    A cell holding a tab, a quote or a line break is quoted as in RFC 4180 (Python's ``csv``),
+    which Anki's importer reads.
+
+    Args:
+        notes: the deck's notes (``DeckBuild.notes``).
+
+    Returns:
+        The file text, ending with a newline.
+    """
+    names = {"qa": QA_MODEL_NAME, "fact": FACT_MODEL_NAME}
+    out = io.StringIO()
+    out.write("#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n"
+              "#deck column:3\n#tags column:4\n")
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    for note in notes:
+        writer.writerow([note.guid, names[note.note_type], note.deck, " ".join(note.tags),
+                         *note.fields])
+    return out.getvalue()

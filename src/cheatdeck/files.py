@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -37,3 +40,46 @@ def write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Put the finished folder ``new`` in place of ``target`` (same filesystem), then drop the old.
+
+    On Linux the two folders are exchanged in one ``renameat2(RENAME_EXCHANGE)`` call, so at
+    every instant ``target`` is either the whole old folder or the whole new one. Elsewhere (or
+    on a filesystem without it) the old folder is first renamed aside, which leaves a moment
+    with no ``target`` but never a half-written one.
+
+    Raises:
+        OutputError: the folders cannot be renamed (the message names ``target``).
+    """
+    try:
+        if not target.exists():
+            os.rename(new, target)
+            return
+        if not _exchange(new, target):
+            aside = target.with_name(f".{target.name}.old-{os.getpid()}")
+            os.rename(target, aside)
+            os.rename(new, aside.with_name(target.name))
+            new = aside
+        shutil.rmtree(new, ignore_errors=True)  # ``new`` now holds the previous folder
+    except OSError as exc:
+        raise OutputError(f"{target.as_posix()}: cannot replace: {exc.strerror}") from None
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with Linux ``renameat2``; False where that is unavailable."""
+    if sys.platform != "linux":
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2  # from <fcntl.h> and <linux/fs.h>
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    if result == 0:
+        return True
+    errno = ctypes.get_errno()
+    if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: fall back to two renames
+        return False
+    raise OSError(errno, os.strerror(errno), str(b))

@@ -1,0 +1,220 @@
+"""``cheatdeck build``: read every sheet, then write the ``.apkg`` and the site, or nothing.
+
+Gather everything, then write (STYLE.md, after mkdocs' ``build()``): the sources are read and
+checked, the deck is built in memory and the site is built into a staging folder; only then are
+the outputs swapped in (``os.replace`` for the ``.apkg``, an atomic folder exchange for the
+site). A content error, or a build killed at any moment, leaves the previous outputs whole.
+A build whose inputs did not change since the last one writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib.resources import files as package_files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from cheatdeck import __version__
+from cheatdeck.anki import DeckBuild, build_package, deck_slug, package_bytes
+from cheatdeck.changes import BuildState, NoteChanges, diff_notes, load_state, note_digests
+from cheatdeck.config import Config
+from cheatdeck.diagnostics import ConfigError, Diagnostic, SourceError, has_errors
+from cheatdeck.files import replace_dir, write_atomic
+from cheatdeck.model import Library
+from cheatdeck.reader import read_paths
+from cheatdeck.reader.files import find_sheets
+from cheatdeck.site.mkdocs_build import build_site
+from cheatdeck.source_date import source_date_epoch
+
+STATE_FILE = ".cheatdeck-state.json"
+"""Kept in the folder above the docs dir (``build/`` by default), git-ignored."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """What to build.
+
+    Attributes:
+        deck: write ``dist/<deck-slug>.apkg``.
+        site: write the study site into ``site_dir``.
+        strict: treat warnings as errors.
+        check_only: read and validate, write nothing.
+        force: rebuild even when no input changed.
+    """
+
+    deck: bool = True
+    site: bool = True
+    strict: bool = False
+    check_only: bool = False
+    force: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build did, for the summary.
+
+    Attributes:
+        sheets, sections, notes, cards: counts of the library and the deck (0 when not built).
+        warnings: the sources' warnings, formatted (a skipped build repeats the last ones).
+        changes: notes added/changed/removed since the last build (None with ``--no-deck``,
+            ``--check`` or a skipped build).
+        outputs: ``(path, size in bytes)`` of each output written (the site: total of its files).
+        skipped: True when nothing changed and nothing was written.
+        elapsed: wall time in seconds.
+    """
+
+    sheets: int
+    sections: int
+    notes: int
+    cards: int
+    warnings: tuple[str, ...]
+    changes: NoteChanges | None
+    outputs: tuple[tuple[Path, int], ...]
+    skipped: bool
+    elapsed: float
+
+
+def _walk(node: Traversable, prefix: str = "") -> list[tuple[str, bytes]]:
+    found = []
+    for child in sorted(node.iterdir(), key=lambda c: c.name):
+        name = f"{prefix}{child.name}"
+        if child.is_dir():
+            found.extend(_walk(child, name + "/"))
+        elif not name.endswith(".pyc"):
+            found.append((name, child.read_bytes()))
+    return found
+
+
+def fingerprint(config: Config, options: BuildOptions, sources: list[Path],
+                environ: Mapping[str, str]) -> str:
+    """Return a hash of every input of a build, so an unchanged rebuild can be skipped.
+
+    Covers: cheatdeck's version and packaged templates and assets, the configuration, the
+    options, ``mkdocs.yml``, each source file's path and bytes, and ``SOURCE_DATE_EPOCH`` — or,
+    when it is unset, the sources' modification times (they set the deck's timestamp).
+    """
+    digest = hashlib.sha256(f"cheatdeck {__version__}\n{config!r}\n{options!r}\n".encode())
+    package = package_files("cheatdeck")
+    for folder in ("templates", "assets"):
+        for name, data in _walk(package / folder, folder + "/"):
+            digest.update(f"{name}\n{len(data)}\n".encode() + data)
+    mkdocs_yml = config.root / "mkdocs.yml"
+    if mkdocs_yml.is_file():
+        digest.update(mkdocs_yml.read_bytes())
+    digest.update(f"SOURCE_DATE_EPOCH={environ.get('SOURCE_DATE_EPOCH')}\n".encode())
+    for path in sources:
+        data = path.read_bytes()
+        mtime = "" if "SOURCE_DATE_EPOCH" in environ else str(int(path.stat().st_mtime))
+        digest.update(f"{path.as_posix()}\n{mtime}\n{len(data)}\n".encode() + data)
+    return digest.hexdigest()
+
+
+def _tree_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, str],
+              emit: Callable[[Diagnostic], None]) -> BuildReport:
+    """Run one build.
+
+    Args:
+        config: the project configuration (paths already overridden by the CLI).
+        options: what to build.
+        environ: the environment (``SOURCE_DATE_EPOCH``).
+        emit: called with each diagnostic, in order, as soon as the sources are read.
+
+    Returns:
+        The :class:`BuildReport`.
+
+    Raises:
+        SourceError: the sources have errors (or warnings, with ``strict``); nothing written.
+        ConfigError: ``mkdocs.yml`` is missing while the site is wanted; bad SOURCE_DATE_EPOCH.
+        OutputError: an output cannot be written; the previous outputs are left whole.
+        SiteBuildError: MkDocs failed or warned (strict); the previous site is left whole.
+    """
+    start = time.perf_counter()
+    source = config.path(config.source)
+    apkg = config.path(config.dist) / f"{deck_slug(config.deck)}.apkg"
+    site_dir = config.path(config.site_dir)
+    docs_dir = config.path(config.docs_dir)
+    state_path = docs_dir.parent / STATE_FILE
+    mkdocs_yml = config.root / "mkdocs.yml"
+    if options.site and not options.check_only and not mkdocs_yml.is_file():
+        raise ConfigError(f"{mkdocs_yml.as_posix()}: missing; the site needs it "
+                          "(or build with --no-site)")
+
+    sources, _ = find_sheets([source])
+    stamp = fingerprint(config, options, sources, environ)
+    previous = load_state(state_path)
+    outputs_there = (not options.deck or apkg.is_file()) and (
+        not options.site or (site_dir / "index.html").is_file())
+    if (previous and previous.fingerprint == stamp and outputs_there and not options.force
+            and not options.check_only):
+        return BuildReport(*previous.counts, previous.warnings, None, (), True,
+                           time.perf_counter() - start)
+
+    library, diagnostics = read_paths([source])
+    for diagnostic in diagnostics:
+        emit(diagnostic)
+    if has_errors(diagnostics) or (options.strict and diagnostics):
+        raise SourceError(diagnostics)
+    warnings = tuple(d.format() for d in diagnostics)
+    sections = sum(len(s.sections) for s in library.sheets)
+    if options.check_only:
+        return BuildReport(len(library.sheets), sections, 0, 0, warnings, None, (), False,
+                           time.perf_counter() - start)
+
+    deck = build_package(library, root_deck=config.deck, site_url=config.site_url,
+                         timestamp=source_date_epoch(sources, environ)) if options.deck else None
+    outputs = _write_outputs(library, deck, config=config, options=options, apkg=apkg,
+                             site_dir=site_dir, docs_dir=docs_dir, mkdocs_yml=mkdocs_yml)
+    digests = note_digests(deck.notes) if deck else {}
+    changes = diff_notes(previous.notes if previous and previous.notes else None,
+                         digests) if deck else None
+    counts = (len(library.sheets), sections, deck.note_count if deck else 0,
+              deck.card_count if deck else 0)
+    write_atomic(state_path, BuildState(stamp, digests, warnings, counts).dumps().encode())
+    return BuildReport(*counts, warnings, changes, outputs, False, time.perf_counter() - start)
+
+
+def _write_outputs(library: Library, deck: DeckBuild | None, *, config: Config,
+                   options: BuildOptions, apkg: Path, site_dir: Path, docs_dir: Path,
+                   mkdocs_yml: Path) -> tuple[tuple[Path, int], ...]:
+    """Build every output into a staging folder, then swap them all in."""
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=site_dir.parent, prefix=f".{site_dir.name}.staging-"))
+    try:
+        deck_bytes = package_bytes(deck) if deck else None
+        staged_apkg = staging / apkg.name
+        if deck_bytes is not None:
+            staged_apkg.write_bytes(deck_bytes)
+        staged_site = staging / "site"
+        if options.site:
+            build_site(library, config_file=mkdocs_yml, docs_dir=docs_dir, site_dir=staged_site,
+                       title=config.deck, deck_path=staged_apkg if deck_bytes else None)
+        return publish(deck_bytes, apkg, staged_site if options.site else None, site_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def publish(deck_bytes: bytes | None, apkg: Path, staged_site: Path | None,
+            site_dir: Path) -> tuple[tuple[Path, int], ...]:
+    """Swap the finished outputs into place: the ``.apkg`` by rename, the site by exchange.
+
+    Returns:
+        ``(path, size in bytes)`` of each output published.
+    """
+    outputs = []
+    if deck_bytes is not None:
+        write_atomic(apkg, deck_bytes)
+        outputs.append((apkg, len(deck_bytes)))
+    if staged_site is not None:
+        size = _tree_size(staged_site)
+        replace_dir(staged_site, site_dir)
+        outputs.append((site_dir, size))
+    return tuple(outputs)

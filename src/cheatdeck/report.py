@@ -1,0 +1,95 @@
+"""Terminal output: diagnostics and the end-of-build summary (colour only on a terminal)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from cheatdeck.build import BuildReport
+from cheatdeck.diagnostics import Diagnostic
+
+_COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m", "added": "\033[32m",
+            "changed": "\033[36m", "removed": "\033[35m", "dim": "\033[2m"}
+_RESET = "\033[0m"
+LISTED = 10
+"""How many questions per kind of change the summary lists without ``-v``."""
+
+
+class Printer:
+    """Writes diagnostics and summaries to one stream, in colour only if it is a terminal.
+
+    Args:
+        stream: where to write (the CLI uses stderr, keeping stdout for exports).
+        verbosity: 0 for ``-q`` (errors and a one-line result), 1 normal, 2 for ``-v``.
+    """
+
+    def __init__(self, stream: TextIO, verbosity: int = 1) -> None:
+        self.stream = stream
+        self.verbosity = verbosity
+        self.colour = stream.isatty()
+
+    def _paint(self, text: str, kind: str) -> str:
+        return f"{_COLOURS[kind]}{text}{_RESET}" if self.colour else text
+
+    def line(self, text: str = "", *, level: int = 1) -> None:
+        """Print ``text`` if the verbosity is at least ``level``."""
+        if self.verbosity >= level:
+            print(text, file=self.stream)
+
+    def diagnostic(self, diagnostic: Diagnostic) -> None:
+        """Print one diagnostic (warnings are hidden by ``-q``)."""
+        if diagnostic.level == "warning" and self.verbosity == 0:
+            return
+        text = diagnostic.format()
+        marker = f"{diagnostic.level}:"
+        print(text.replace(marker, self._paint(marker, diagnostic.level), 1), file=self.stream)
+
+    def diagnostics(self, diagnostics: Sequence[Diagnostic]) -> None:
+        """Print each of ``diagnostics``."""
+        for diagnostic in diagnostics:
+            self.diagnostic(diagnostic)
+
+    def build_summary(self, report: BuildReport, root: Path) -> None:
+        """Print what a build did: counts, changes by question, outputs and sizes, time."""
+        counts = (f"{report.sheets} sheet(s), {report.sections} section(s), "
+                  f"{report.notes} note(s), {report.cards} card(s), "
+                  f"{len(report.warnings)} warning(s)")
+        if report.skipped:
+            for warning in report.warnings:
+                self.line(warning, level=2)
+            self.line(f"nothing changed since the last build ({counts}); nothing written "
+                      f"[{report.elapsed:.2f} s]", level=0)
+            return
+        self.line(f"built {counts} in {report.elapsed:.2f} s", level=0)
+        changes = report.changes
+        if changes is not None:
+            if changes.first_build:
+                self.line(f"  notes: {len(changes.added)} (no earlier build to compare with)")
+            else:
+                self.line(f"  notes: {len(changes.added)} added, {len(changes.changed)} changed, "
+                          f"{len(changes.removed)} removed")
+                for kind, sign, questions in (("added", "+", changes.added),
+                                              ("changed", "~", changes.changed),
+                                              ("removed", "-", changes.removed)):
+                    shown = questions if self.verbosity >= 2 else questions[:LISTED]
+                    for question in shown:
+                        self.line(f"    {self._paint(sign, kind)} {question}")
+                    if len(shown) < len(questions):
+                        self.line(f"    … and {len(questions) - len(shown)} more (-v lists all)")
+                if changes.removed:
+                    self.line("  removed notes stay in Anki after a re-import (imports never "
+                              "delete); delete them there by hand")
+        for path, size in report.outputs:
+            shown = path.relative_to(root) if path.is_relative_to(root) else path
+            suffix = "/" if path.is_dir() else ""
+            self.line(f"  {shown.as_posix()}{suffix}  {_size(size)}")
+
+
+def _size(count: int) -> str:
+    value = float(count)
+    for unit in ("B", "KB", "MB"):
+        if value < 1024 or unit == "MB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"

@@ -1,0 +1,285 @@
+"""Render the study site's pages from the model: pure, text in and text out, no I/O.
+
+Every page is a plain Markdown file (DESIGN.md "Site"), so MkDocs, or any engine that reads
+``mkdocs.yml``, can build the docs dir without our code. Text goes through the shared
+:class:`~cheatdeck.markup.MarkupRenderer` and :func:`~cheatdeck.site.fragments.for_markdown`;
+templates only place values computed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup, escape
+
+from cheatdeck.anki_notes import tag as anki_tag
+from cheatdeck.ids import section_anchors, slug
+from cheatdeck.markup import MarkupRenderer
+from cheatdeck.model import Block, Card, FactTable, Library, Prose, Section, Sheet
+from cheatdeck.site.fragments import for_markdown, plain_text
+from cheatdeck.site.quizdata import quiz_data_script
+
+ASSET_DIR = "assets/cheatdeck"
+"""Docs-relative folder of the site's own CSS/JS (copied from the package) and quiz data."""
+
+QUIZ_DATA = f"{ASSET_DIR}/quiz-data.js"
+"""Docs-relative path of the generated quiz data script."""
+
+_ANSWER_LABELS = {"qa": "Answer", "gotcha": "Why"}
+
+
+def section_path(sheet: Sheet, section: Section) -> str:
+    """Return the docs-relative Markdown path of a section page: ``<sheet>/<section>.md``.
+
+    MkDocs (``use_directory_urls: false``) publishes it as ``<sheet>/<section>.html``, the URL the
+    Anki cards link to.
+    """
+    return f"{sheet.slug}/{section.slug}.md"
+
+
+def section_cards(section: Section) -> int:
+    """Return how many Anki cards a section gives: one per Q&A/gotcha, one per fact value."""
+    facts = sum(1 for t in section.fact_tables for row in t.rows for value in row.values if value)
+    return len(section.cards) + facts
+
+
+def count(number: int, noun: str) -> str:
+    """Return ``"1 card"`` / ``"7 cards"``: a count with its noun, plural by ``s``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("cheatdeck", "templates/site"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        # Pages write attr_list's "{#anchor}", which Jinja would read as a comment.
+        comment_start_string="{%#",
+        comment_end_string="#%}",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What every block renderer needs; one per call of render_site_pages (only its caches grow)."""
+
+    env: jinja2.Environment
+    markup: MarkupRenderer
+    tag_anchors: dict[str, str]
+    # Questions, answers and anchors serve the section page, the quiz and the tags page: the
+    # caches make each one computed once per call of render_site_pages.
+    inline_cache: dict[str, str]
+    anchor_cache: dict[int, tuple[str, ...]]
+
+    def inline(self, source: str) -> str:
+        """Inline Markdown → HTML fragment (the shared renderer's, memoized)."""
+        fragment = self.inline_cache.get(source)
+        if fragment is None:
+            fragment = self.inline_cache[source] = self.markup.inline(source)
+        return fragment
+
+    def anchors(self, section: Section) -> tuple[str, ...]:
+        """The section's card anchors (:func:`cheatdeck.ids.section_anchors`, memoized)."""
+        key = id(section)  # sections are frozen and outlive the call: id() is a stable key
+        if key not in self.anchor_cache:
+            self.anchor_cache[key] = section_anchors(section)
+        return self.anchor_cache[key]
+
+    def html(self, source: str) -> Markup:
+        """Inline Markdown → HTML fragment that survives a pass through Python-Markdown."""
+        return Markup(for_markdown(self.inline(source)))
+
+    def tag_href(self, name: str) -> str:
+        """Link from a section page (one folder down) to a tag on the tags page."""
+        return f"../tags.html#{self.tag_anchors[name]}"
+
+
+def _card(ctx: _Context, card: Card, anchor: str, heading_id: str) -> str:
+    tags = [{"name": t, "href": ctx.tag_href(t)} for t in dict.fromkeys(anki_tag(t) for t in card.tags)]
+    return ctx.env.get_template("card.md.j2").render(
+        question=ctx.html(card.question),
+        anchor=anchor,
+        kind=card.kind,
+        label=_ANSWER_LABELS[card.kind],
+        answer=ctx.html(card.answer),
+        extra=ctx.html(card.extra) if card.extra else "",
+        tags=tags,
+    )
+
+
+def _table(ctx: _Context, table: FactTable, anchor: str, heading_id: str) -> str:
+    return ctx.env.get_template("table.md.j2").render(
+        heading_id=heading_id,
+        columns=[ctx.html(c) for c in table.columns],
+        rows=[[ctx.html(cell) for cell in (row.subject, *row.values)] for row in table.rows],
+    )
+
+
+def _prose(ctx: _Context, prose: Prose, anchor: str, heading_id: str) -> str:
+    return ctx.env.get_template("prose.md.j2").render(
+        heading_id=heading_id, html=Markup(for_markdown(ctx.markup.block(prose.text)))
+    )
+
+
+_BLOCKS: dict[type, Callable[[_Context, Any, str, str], str]] = {
+    Card: _card,
+    FactTable: _table,
+    Prose: _prose,
+}
+"""Block type → renderer of its Markdown (dispatch table, see STYLE.md). Each gets the card's
+anchor ("" for other blocks) and the id of a heading to put above it ("" for none)."""
+
+
+def _section_page(ctx: _Context, sheet: Sheet, section: Section) -> str:
+    anchors = iter(ctx.anchors(section))
+    blocks: list[Markup] = []
+    after_card = False
+    for index, block in enumerate(section.blocks, start=1):
+        is_card = isinstance(block, Card)
+        # A table or note after a question gets its own heading, so search does not file its
+        # text under that question. "_" keeps these ids apart from question slugs ([a-z0-9-]).
+        heading_id = f"block_{index}" if after_card and not is_card else ""
+        anchor = next(anchors) if is_card else ""
+        blocks.append(Markup(_BLOCKS[type(block)](ctx, block, anchor, heading_id).rstrip("\n")))
+        after_card = after_card or is_card
+    return ctx.env.get_template("section.md.j2").render(
+        emoji=escape(section.emoji),
+        title=ctx.html(section.title),
+        sheet_title=ctx.html(sheet.title),
+        home_href=f"../index.html#{sheet.slug}",
+        quiz_href=f"../quiz.html#{sheet.slug}/{section.slug}",
+        card_count=count(section_cards(section), "card"),
+        blocks=blocks,
+    )
+
+
+def _home_page(ctx: _Context, library: Library, title: str, deck_file: str | None) -> str:
+    sheets = [
+        {
+            "slug": sheet.slug,
+            "title": ctx.html(sheet.title),
+            "subtitle": ctx.html(sheet.subtitle) if sheet.subtitle else "",
+            "footer": ctx.html(sheet.footer) if sheet.footer else "",
+            "cards": sum(section_cards(s) for s in sheet.sections),
+            "quiz_href": f"quiz.html#{sheet.slug}",
+            "sections": [
+                {
+                    "emoji": escape(section.emoji),
+                    "title": ctx.html(section.title),
+                    "path": section_path(sheet, section),
+                    "cards": section_cards(section),
+                    "quiz_href": f"quiz.html#{sheet.slug}/{section.slug}",
+                }
+                for section in sheet.sections
+            ],
+        }
+        for sheet in library.sheets
+    ]
+    deck = {"name": deck_file, "href": quote(deck_file)} if deck_file else None
+    return ctx.env.get_template("home.md.j2").render(
+        title=ctx.html(title),
+        sheet_count=count(len(library.sheets), "sheet"),
+        section_count=count(sum(len(s.sections) for s in library.sheets), "section"),
+        card_count=count(sum(section_cards(x) for s in library.sheets for x in s.sections), "card"),
+        deck=deck,
+        sheets=sheets,
+    )
+
+
+def _tag_anchors(library: Library) -> dict[str, str]:
+    """Map every card tag (Anki form) to a unique page anchor on the tags page, sorted by tag."""
+    names = sorted({anki_tag(t) for s in library.sheets for c in s.cards for t in c.tags})
+    anchors: dict[str, str] = {}
+    for name in names:
+        base = "tag-" + slug(name)
+        anchor, n = base, 1
+        while anchor in anchors.values():
+            n += 1
+            anchor = f"{base}-{n}"
+        anchors[name] = anchor
+    return anchors
+
+
+def _tags_page(ctx: _Context, library: Library, anchors: dict[str, str]) -> str:
+    entries: dict[str, list[dict[str, Any]]] = {name: [] for name in anchors}
+    for sheet in library.sheets:
+        for section in sheet.sections:
+            page = section_path(sheet, section)
+            for card, anchor in zip(section.cards, ctx.anchors(section), strict=True):
+                for name in dict.fromkeys(anki_tag(t) for t in card.tags):
+                    entries[name].append(
+                        {
+                            "question": ctx.html(card.question),
+                            "href": f"{page}#{anchor}",
+                            "where": ctx.html(f"{sheet.title} › {section.title}"),
+                        }
+                    )
+    tags = [
+        {"name": for_markdown(str(escape(n))), "anchor": a, "entries": entries[n]}
+        for n, a in anchors.items()
+    ]
+    return ctx.env.get_template("tags.md.j2").render(tags=tags)
+
+
+def render_site_pages(
+    library: Library,
+    *,
+    title: str,
+    deck_file: str | None = None,
+    renderer: MarkupRenderer | None = None,
+) -> dict[str, str]:
+    """Render every generated file of the docs dir.
+
+    Args:
+        library: the sheets to publish.
+        title: the home page heading (the deck name, e.g. ``"Interview Cheat Sheets"``).
+        deck_file: file name of the ``.apkg`` as it will sit next to ``index.md`` (the caller
+            copies it there, see :func:`cheatdeck.site.mkdocs_build.write_docs`); ``None`` for no
+            download button.
+        renderer: the shared Markdown→HTML renderer (a new one if omitted).
+
+    Returns:
+        Docs-relative POSIX path → file text, in a fixed order: ``index.md``, one
+        ``<sheet>/<section>.md`` per section, ``tags.md``, ``quiz.md`` and the quiz data script
+        :data:`QUIZ_DATA`. The package's static assets are not included (they are copied as is).
+    """
+    markup = renderer or MarkupRenderer()
+    tag_anchors = _tag_anchors(library)
+    ctx = _Context(
+        env=_environment(), markup=markup, tag_anchors=tag_anchors, inline_cache={}, anchor_cache={}
+    )
+    pages = {"index.md": _home_page(ctx, library, title, deck_file)}
+    for sheet in library.sheets:
+        for section in sheet.sections:
+            pages[section_path(sheet, section)] = _section_page(ctx, sheet, section)
+    pages["tags.md"] = _tags_page(ctx, library, tag_anchors)
+    pages["quiz.md"] = ctx.env.get_template("quiz.md.j2").render(data_src=QUIZ_DATA)
+    pages[QUIZ_DATA] = quiz_data_script(library, ctx.inline, ctx.anchors)
+    return pages
+
+
+def site_nav(library: Library, *, renderer: MarkupRenderer | None = None) -> list[dict[str, Any]]:
+    """Return the MkDocs ``nav`` for the pages of :func:`render_site_pages`, in source order.
+
+    Titles are HTML-escaped plain text: MkDocs and Material insert nav titles into the page
+    without escaping them.
+    """
+
+    markup = renderer or MarkupRenderer()
+
+    def title(source: str) -> str:
+        return str(escape(plain_text(markup.inline(source))))
+
+    nav: list[dict[str, Any]] = [{"Home": "index.md"}]
+    for sheet in library.sheets:
+        sections = [{title(s.title): section_path(sheet, s)} for s in sheet.sections]
+        nav.append({title(sheet.title): sections})
+    nav.extend([{"Quiz": "quiz.md"}, {"Tags": "tags.md"}])
+    return nav

@@ -1,0 +1,139 @@
+"""``cheatdeck serve``: regenerate the docs dir when ``source/`` changes, while MkDocs serves it.
+
+Two loops: a ``watchfiles`` thread re-reads the sheets on every change to ``source/`` and
+rewrites the docs dir (only changed files); MkDocs' live-reload server watches the docs dir and
+``mkdocs.yml``, rebuilds the site and reloads open browsers. A source with errors is reported
+and the last good pages stay up.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import watchfiles
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.livereload import LiveReloadServer
+
+from cheatdeck.diagnostics import CheatdeckError, SourceError
+from cheatdeck.markup import MarkupRenderer
+from cheatdeck.model import Library
+from cheatdeck.site.mkdocs_build import write_docs
+from cheatdeck.site.pages import render_site_pages, site_nav
+
+log = logging.getLogger(__name__)
+
+
+class _Docs:
+    """Regenerates the docs dir and remembers the nav of the last good generation.
+
+    The watcher thread writes ``nav``; the server's build loop reads it. One reference
+    assignment, so no lock is needed.
+    """
+
+    def __init__(self, load_library: Callable[[], Library], docs_dir: Path, title: str,
+                 deck_path: Path | None) -> None:
+        self.load_library = load_library
+        self.docs_dir = docs_dir
+        self.title = title
+        self.deck_path = deck_path
+        self.markup = MarkupRenderer()
+        self.nav: list[dict[str, Any]] = []
+
+    def regenerate(self) -> None:
+        """Read the sheets and rewrite the docs dir. Raises CheatdeckError on bad sources."""
+        library = self.load_library()
+        pages = render_site_pages(
+            library,
+            title=self.title,
+            deck_file=self.deck_path.name if self.deck_path else None,
+            renderer=self.markup,
+        )
+        nav = site_nav(library, renderer=self.markup)
+        write_docs(self.docs_dir, pages, deck_path=self.deck_path)
+        self.nav = nav
+
+    def regenerate_or_report(self) -> None:
+        """:meth:`regenerate`, logging source errors instead of raising (the server stays up)."""
+        try:
+            self.regenerate()
+        except SourceError as error:
+            for diagnostic in error.diagnostics:
+                log.error("%s", diagnostic)
+            log.error("%s; keeping the last good pages", error)
+        except CheatdeckError as error:
+            log.error("%s; keeping the last good pages", error)
+
+
+def _watch_sources(source_dir: Path, docs: _Docs, stop: threading.Event) -> None:
+    for changes in watchfiles.watch(source_dir, stop_event=stop):
+        log.info("%d change(s) in %s; regenerating pages", len(changes), source_dir)
+        docs.regenerate_or_report()
+
+
+def serve(
+    load_library: Callable[[], Library],
+    *,
+    source_dir: Path,
+    config_file: Path,
+    docs_dir: Path,
+    title: str,
+    deck_path: Path | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    stop: threading.Event | None = None,
+) -> None:
+    """Serve the study site with live reload until interrupted (or ``stop`` is set).
+
+    Args:
+        load_library: reads every sheet; raises :class:`SourceError` when they have errors.
+        source_dir: the folder to watch (``source/``).
+        config_file: the project's ``mkdocs.yml``.
+        docs_dir: the generated docs dir (see :func:`write_docs`).
+        title: the home page heading.
+        deck_path: the ``.apkg`` to offer for download, or None.
+        host, port: where to listen (loopback by default).
+        stop: set it from another thread to shut the server down (tests); Ctrl-C also stops.
+
+    Raises:
+        CheatdeckError: the first reading of the sources failed, or the docs dir is not ours.
+    """
+    docs = _Docs(load_library, docs_dir, title, deck_path)
+    docs.regenerate()
+    site_dir = Path(tempfile.mkdtemp(prefix="cheatdeck-site-"))
+    serve_url = f"http://{host}:{port}/"
+
+    def builder() -> None:
+        config = load_config(
+            config_file=str(config_file),
+            docs_dir=str(docs_dir.resolve()),
+            site_dir=str(site_dir),
+            nav=docs.nav,
+        )
+        config.site_url = serve_url
+        build(config, serve_url=serve_url)
+
+    server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir))
+    server.watch(str(docs_dir))
+    server.watch(str(config_file))
+    done = stop or threading.Event()
+    watcher = threading.Thread(target=_watch_sources, args=(source_dir, docs, done), daemon=True)
+    stopper = threading.Thread(target=lambda: done.wait() and server.shutdown(), daemon=True)
+    try:
+        builder()
+        watcher.start()
+        stopper.start()
+        server.serve()
+    except KeyboardInterrupt:
+        log.info("Shutting down")
+    finally:
+        done.set()
+        server.shutdown()
+        watcher.join()
+        shutil.rmtree(site_dir, ignore_errors=True)

@@ -1,0 +1,170 @@
+"""``cheatdeck build`` in-process: exit codes, atomic outputs, change summary, no-op, two sheets."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+import cheatdeck.build
+from cheatdeck.cli import main
+
+SHEET = ROOT / "source" / "stage-1-llm-fundamentals.md"
+APKG = Path("dist/interview-cheat-sheets.apkg")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project folder with the stage-1 sheet, the repo's mkdocs.yml and default config."""
+    (tmp_path / "source").mkdir()
+    shutil.copy(SHEET, tmp_path / "source" / "stage-1.md")
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    (tmp_path / "pyproject.toml").write_text('[tool.cheatdeck]\ndeck = "Interview Cheat Sheets"\n')
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    return tmp_path
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for folder in ("dist", "site") for p in sorted((root / folder).rglob("*"))
+            if p.is_file()}
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _collection(apkg: Path) -> sqlite3.Connection:
+    with zipfile.ZipFile(apkg) as archive:
+        data = archive.read("collection.anki2")
+    db = sqlite3.connect(":memory:")
+    db.deserialize(data)
+    return db
+
+
+def _guids(apkg: Path) -> list[str]:
+    return sorted(row[0] for row in _collection(apkg).execute("select guid from notes"))
+
+
+def _deck_names(apkg: Path) -> set[str]:
+    (decks,) = _collection(apkg).execute("select decks from col").fetchone()
+    return {deck["name"] for deck in json.loads(decks).values()}
+
+
+def test_build_writes_deck_and_site(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build"]) == 0
+    err = capsys.readouterr().err
+    assert "built 1 sheet(s), 7 section(s), 58 note(s), 82 card(s), 0 warning(s)" in err
+    assert "dist/interview-cheat-sheets.apkg" in err and "site/" in err
+    assert len(_guids(project / APKG)) == 58
+    assert (project / "site" / "index.html").is_file()
+    assert (project / "site" / "stage-1-interview-cheat-sheet" / "tokens.html").is_file()
+    assert (project / "site" / APKG.name).read_bytes() == (project / APKG).read_bytes()
+    assert not [p for p in project.iterdir() if p.name.startswith(".site")]
+
+
+def test_exit_codes(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--check"]) == 0
+    assert not (project / "dist").exists() and not (project / "site").exists()
+    assert main(["build", "--no-such-flag"]) == 2
+    (project / "pyproject.toml").write_text('[tool.cheatdeck]\ndeck = 3\n')
+    assert main(["build"]) == 1
+    assert "[tool.cheatdeck] deck: expected a string, got int" in capsys.readouterr().err
+
+
+def test_strict_fails_on_a_warning(project: Path) -> None:
+    _edit(project / "source" / "stage-1.md", "| --- | --- |\n| How many", "|---|\n| How many")
+    assert main(["build", "--strict"]) == 1
+    assert not (project / "dist").exists()
+    assert main(["build"]) == 0
+
+
+def test_content_error_leaves_outputs_byte_identical(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build"]) == 0
+    before = _snapshot(project)
+    _edit(project / "source" / "stage-1.md", "embedding? | 4096 |", "embedding? |  |")
+    assert main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert "source/stage-1.md:26:1: error: empty answer to \"What dim is LLaMA-7B's embedding?\"" in err
+    assert "nothing written" in err
+    assert _snapshot(project) == before
+
+
+def test_exception_between_writing_and_swapping_leaves_outputs_whole(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert main(["build"]) == 0
+    before = _snapshot(project)
+    _edit(project / "source" / "stage-1.md", "embedding? | 4096 |", "embedding? | 4,096 |")
+
+    def killed(*args: object) -> None:
+        raise KeyboardInterrupt("killed after staging, before the swap")
+
+    monkeypatch.setattr(cheatdeck.build, "publish", killed)
+    with pytest.raises(KeyboardInterrupt):
+        main(["build"])
+    assert _snapshot(project) == before
+    assert not [p for p in project.iterdir() if p.name.startswith(".site")]
+
+
+def test_change_summary_names_the_edited_added_and_removed_questions(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build"]) == 0
+    sheet = project / "source" / "stage-1.md"
+    _edit(sheet, "| Encodes relative positions", "| Rotary: encodes relative positions")
+    _edit(sheet, "| What is ALiBi? | Attention with Linear Biases — adds position bias to "
+          "attention scores, no embedding needed |\n", "")
+    _edit(sheet, "| What is BPE? |", "| What is WordPiece? | A subword tokenizer |\n| What is BPE? |")
+    capsys.readouterr()
+    assert main(["build"]) == 0
+    err = capsys.readouterr().err
+    assert "notes: 1 added, 1 changed, 1 removed" in err
+    assert "    + What is WordPiece?" in err
+    assert "    ~ Why RoPE?" in err
+    assert "    - What is ALiBi?" in err
+
+
+def test_noop_rebuild_writes_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build"]) == 0
+    mtimes = {p: p.stat().st_mtime_ns for p in project.rglob("*")}
+    assert main(["build"]) == 0
+    assert "nothing changed since the last build" in capsys.readouterr().err
+    assert {p: p.stat().st_mtime_ns for p in project.rglob("*")} == mtimes
+
+
+def test_a_template_change_or_a_missing_output_rebuilds(project: Path) -> None:
+    assert main(["build"]) == 0
+    (project / APKG).unlink()
+    assert main(["build"]) == 0
+    assert (project / APKG).is_file()
+
+
+def test_two_sheets_give_two_subdecks_and_two_site_sections(project: Path) -> None:
+    (project / "source" / "stage-2.md").write_text(
+        "# Stage 2 — Transformers\n\n## 🛠 Build\n\n| Question | Answer |\n| --- | --- |\n"
+        "| What is a residual stream? | The running sum every layer reads and writes |\n",
+        encoding="utf-8")
+    assert main(["build"]) == 0
+    assert len(_guids(project / APKG)) == 59
+    decks = _deck_names(project / APKG)
+    assert "Interview Cheat Sheets::Stage 2 — Transformers::Build" in decks
+    assert "Interview Cheat Sheets::Stage 1 — Interview Cheat Sheet::TOKENS" in decks
+    assert (project / "site" / "stage-2-transformers" / "build.html").is_file()
+    home = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Stage 2 — Transformers" in home and "Stage 1 — Interview Cheat Sheet" in home
+
+
+def test_overrides_and_no_site(project: Path) -> None:
+    assert main(["build", "--no-site", "--dist", "out", "--source", "source"]) == 0
+    assert (project / "out" / APKG.name).is_file()
+    assert not (project / "site").exists()
+    assert main(["build", "--no-deck", "--site-dir", "public"]) == 0
+    assert (project / "public" / "index.html").is_file()
