@@ -148,14 +148,20 @@ def make_parser() -> MarkdownIt:
     return md
 
 
+_INLINE_SYNTAX = frozenset("\\`*_[]<>&!$~{}")
+"""Characters that can start inline Markdown, raw HTML, an entity, math or an Anki brace."""
+
+
 class MarkupRenderer:
     """Render cell and prose Markdown to safe HTML fragments.
 
-    One instance holds one parser; it has no other state, so it may be shared freely.
+    One instance holds one parser and a memo of what it rendered (cells repeat a lot, and the
+    deck and the site render the same cells): share one instance across a build.
     """
 
     def __init__(self) -> None:
         self._md = make_parser()
+        self._inline: dict[str, str] = {}
 
     def inline(self, source: str) -> str:
         """Render one line of inline Markdown (a question, an answer, a table cell).
@@ -166,7 +172,13 @@ class MarkupRenderer:
         Returns:
             An HTML fragment with no enclosing ``<p>``; ``""`` for ``""``.
         """
-        return _finish(self._md.renderInline(source))
+        if (html := self._inline.get(source)) is None:
+            if source.isprintable() and _INLINE_SYNTAX.isdisjoint(source):
+                html = source.strip()  # no syntax: markdown-it and nh3 change nothing else
+            else:
+                html = _finish(self._md.renderInline(source))
+            self._inline[source] = html
+        return html
 
     def block(self, source: str) -> str:
         """Render block Markdown (prose, an answer shown as paragraphs).
