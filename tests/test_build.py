@@ -168,3 +168,25 @@ def test_overrides_and_no_site(project: Path) -> None:
     assert not (project / "site").exists()
     assert main(["build", "--no-deck", "--site-dir", "public"]) == 0
     assert (project / "public" / "index.html").is_file()
+
+
+def test_summary_reports_rewording_and_retired_notes(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build"]) == 0
+    sheet = project / "source" / "stage-1.md"
+    _edit(sheet, "| Why RoPE? |", "| Why use RoPE? |")
+    _edit(sheet, "| What is ALiBi? | Attention with Linear Biases — adds position bias to "
+          "attention scores, no embedding needed |\n", "")
+    capsys.readouterr()
+    assert main(["build"]) == 0
+    err = capsys.readouterr().err
+    assert "  reworded: 'Why RoPE?' → 'Why use RoPE?' keeps its note" in err
+    assert ("  1 retired note(s) shipped; in Anki, search `tag:cheatdeck::retired` to find, "
+            "suspend or delete them") in err
+    assert "    - What is ALiBi?" in err
+    assert len(_guids(project / APKG)) == 58  # 57 live notes + 1 retired
+
+
+def test_committed_ledger_matches_the_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["build", "--check", "--frozen"]) == 0

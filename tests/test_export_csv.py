@@ -58,3 +58,22 @@ def test_csv_imports_into_real_anki_with_the_apkg_guids(project: Path) -> None:
         assert col.card_count() == 82
     finally:
         col.close()
+
+
+def test_csv_guids_follow_the_ledger_like_the_apkg(project: Path) -> None:
+    assert main(["build", "--no-site"]) == 0
+    sheet = project / "source" / "s1.md"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("| Why RoPE? |", "| Why use RoPE? |"),
+                     encoding="utf-8")
+    assert main(["build", "--no-site"]) == 0
+    assert main(["export", "--format", "csv", "-o", "notes.csv"]) == 0
+    rows = (project / "notes.csv").read_text(encoding="utf-8").splitlines()[6:]
+    csv_guids = {row.split("\t")[0] for row in rows}
+    col = Collection(str(project / "c.anki2"))
+    try:
+        col.import_anki_package(ImportAnkiPackageRequest(
+            package_path=str(project / "dist" / "interview-cheat-sheets.apkg"),
+            options=ImportAnkiPackageOptions()))
+        assert csv_guids == set(col.db.list("select guid from notes"))
+    finally:
+        col.close()

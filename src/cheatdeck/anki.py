@@ -25,6 +25,7 @@ import itertools
 import json
 import sqlite3
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -44,6 +45,7 @@ from cheatdeck.anki_notes import (
 from cheatdeck.diagnostics import Diagnostic, SourceError
 from cheatdeck.files import write_atomic
 from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID, deck_id, slug
+from cheatdeck.ledger import LedgerEntry
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
 
@@ -145,6 +147,9 @@ def build_package(
     site_url: str = "",
     timestamp: int,
     style: CardStyle | None = None,
+    guid_overrides: Mapping[str, str] | None = None,
+    retired: tuple[LedgerEntry, ...] = (),
+    renderer: MarkupRenderer | None = None,
 ) -> DeckBuild:
     """Build the Anki package of ``library`` in memory.
 
@@ -156,6 +161,12 @@ def build_package(
         timestamp: seconds since the epoch, from the content (``source_date_epoch``); must grow
             with every edit, or Anki skips the update (FIELD-NOTES).
         style: CSS and templates; the packaged :func:`default_card_style` when None.
+        guid_overrides: ``{own GUID: GUID to ship}`` for reworded questions (the identity
+            ledger, :func:`cheatdeck.ledger.resolve`).
+        retired: ledger entries to ship as retired notes, their cards suspended
+            (:func:`cheatdeck.anki_notes.collect_notes`).
+        renderer: the shared Markdown→HTML renderer (share one with the site build: it
+            memoizes); a new one when None.
 
     Returns:
         The :class:`DeckBuild`.
@@ -168,7 +179,8 @@ def build_package(
     if timestamp <= 0:
         raise ValueError(f"timestamp must be positive seconds since the epoch, got {timestamp}")
     notes, warnings = collect_notes(
-        library, root_deck=root_deck, site_url=site_url, renderer=MarkupRenderer()
+        library, root_deck=root_deck, site_url=site_url, renderer=renderer or MarkupRenderer(),
+        guid_overrides=guid_overrides, retired=retired,
     )
     clashes = duplicate_guids(notes)
     if clashes:
@@ -186,6 +198,11 @@ def build_package(
             tags=list(spec.tags),
             guid=spec.guid,
         )
+        if spec.retired:
+            # queue -1. Anki keeps it only on a first import with scheduling and never
+            # changes an existing card's queue (measured, tests/test_ledger_anki.py).
+            for card in note.cards:
+                card.suspend = True
         deck.add_note(note)
         card_count += len(note.cards)
     return DeckBuild(

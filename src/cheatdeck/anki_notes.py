@@ -23,20 +23,30 @@ Rules and where they come from:
   keeps its ordinal (and its review history) when another cell of the row is emptied or refilled.
   Its ``Text`` is the row as a column/value table (:func:`cloze_text`), ``Subject`` the first
   cell, ``Table`` the header cells joined by `` · ``; ``Extra`` stays empty (no source for it).
+* A note's GUID is its own (:mod:`cheatdeck.ids`) unless the identity ledger maps it to the
+  older GUID of the question it rewords (``ledger.py``, ``ledger_match.py``).
+* A *retired* note (a ledger entry gone from the sources) is shipped with its last text, in the
+  deck ``<root> (retired)``, tagged ``cheatdeck::retired`` and its kind only (no section tag, so
+  a learner's section searches drop it), with no site link, after every live note, its cards
+  suspended (``anki.py``). What Anki does with that on import (measured with anki 26.9.3, see
+  ``tests/test_ledger_anki.py``): a re-imported existing note gets the new fields and tags, but
+  its cards stay in their deck and keep their queue (not suspended); a first import keeps the
+  suspension only with "Import any learning progress" (``with_scheduling``), else the cards
+  arrive as new cards in ``<root> (retired)``. ``tag:cheatdeck::retired`` finds them all.
 """
 
 from __future__ import annotations
 
-import functools
 import html
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 from cheatdeck.diagnostics import Diagnostic
 from cheatdeck.ids import card_guid, fact_guid, section_anchors
+from cheatdeck.ledger import LedgerEntry
 from cheatdeck.markup import MarkupRenderer
-from cheatdeck.model import FactTable, Library, Section, Sheet, SourcePos, question_key
+from cheatdeck.model import NO_POS, FactTable, Library, Section, Sheet, SourcePos, question_key
 
 NoteType = Literal["qa", "fact"]
 
@@ -54,6 +64,16 @@ FACT_FIELDS = ("Text", "Subject", "Table", "Section", "Sheet", "Source", "Extra"
 
 DECK_SEPARATOR = "::"
 """Anki's deck (and tag) hierarchy separator."""
+
+RETIRED_TAG = "cheatdeck::retired"
+"""Tag of every retired note: ``tag:cheatdeck::retired`` in Anki finds them all."""
+
+RETIRED_DECK_SUFFIX = " (retired)"
+"""Retired notes go to the deck ``<root> (retired)``, a *sibling* of the root deck, not a
+subdeck: Anki's default import drops the cards' suspension (it keeps scheduling only with
+"Import any learning progress"), so a subdeck would put them in every study session of the root
+deck; a sibling deck is never studied unless opened. Only a first import puts cards there
+(decks of existing cards are never moved by a re-import, FIELD-NOTES)."""
 
 _SEPARATOR_LOOKALIKE = "\u2237"  # ∷ PROPORTION: looks like "::" but Anki does not split on it
 
@@ -73,7 +93,9 @@ class NoteSpec:
         key: what the GUID was derived from within the sheet: the question key, or for a fact
             row ``<table name>|<subject key>``; lets a build report added/removed notes.
         text: Markdown source of the question, or of the fact row's subject.
-        pos: where the card or row is in the sources.
+        pos: where the card or row is in the sources (:data:`~cheatdeck.model.NO_POS` when
+            retired).
+        retired: True for a retired note from the ledger; its cards are shipped suspended.
     """
 
     guid: str
@@ -86,6 +108,7 @@ class NoteSpec:
     key: str
     text: str
     pos: SourcePos
+    retired: bool = False
 
 
 def deck_name(root_deck: str, *titles: str) -> str:
@@ -157,27 +180,29 @@ def cloze_text(columns: tuple[str, ...], values: tuple[str, ...]) -> str:
 
 
 def collect_notes(
-    library: Library, *, root_deck: str, site_url: str, renderer: MarkupRenderer
+    library: Library, *, root_deck: str, site_url: str, renderer: MarkupRenderer,
+    guid_overrides: Mapping[str, str] | None = None, retired: tuple[LedgerEntry, ...] = (),
 ) -> tuple[tuple[NoteSpec, ...], list[Diagnostic]]:
     """Turn every card and fact row of ``library`` into a :class:`NoteSpec`.
 
     Order: sheet by sheet, section by section; in a section its cards in source order, then its
-    fact tables' rows. Anki introduces new cards in this order.
+    fact tables' rows; then the ``retired`` notes. Anki introduces new cards in this order.
 
     Args:
         library: the model.
         root_deck: the root deck name (``[tool.cheatdeck] deck``).
         site_url: the study site's URL, or ``""``.
         renderer: the shared Markdown→HTML renderer.
+        guid_overrides: ``{own GUID: GUID to ship}`` for reworded cards
+            (:attr:`cheatdeck.ledger.Identities.overrides`).
+        retired: ledger entries to ship as retired notes (see the module docstring).
 
     Returns:
         The notes, and warnings for fact rows skipped because every value is empty (Anki would
         import such a cloze note with no card at all, FIELD-NOTES). GUID clashes are not checked
         here; see :func:`duplicate_guids`.
     """
-    # Cells repeat a lot (fact values like "32", empty Extra): render each distinct text once.
-    # The memo lives only for this call.
-    render = functools.cache(renderer.inline)
+    render = renderer.inline  # memoized per renderer: repeated cells render once
     notes: list[NoteSpec] = []
     diagnostics: list[Diagnostic] = []
     for sheet in library.sheets:
@@ -185,7 +210,7 @@ def collect_notes(
         for section in sheet.sections:
             context = _SectionContext(
                 sheet, section, deck_name(root_deck, sheet.title, section.title),
-                sheet_html, render(section.title), site_url,
+                sheet_html, render(section.title), site_url, guid_overrides or {},
             )
             notes.extend(_card_notes(context, render))
             for table in section.fact_tables:
@@ -194,6 +219,8 @@ def collect_notes(
                         diagnostics.append(note_or_warning)
                     else:
                         notes.append(note_or_warning)
+    retired_deck = root_deck + RETIRED_DECK_SUFFIX
+    notes.extend(_retired_note(entry, retired_deck, render) for entry in retired)
     return tuple(notes), diagnostics
 
 
@@ -231,6 +258,7 @@ class _SectionContext:
     sheet_html: str
     section_html: str
     site_url: str
+    guid_overrides: Mapping[str, str]
 
 
 def _card_notes(ctx: _SectionContext, render: Callable[[str], str]) -> Iterator[NoteSpec]:
@@ -243,8 +271,9 @@ def _card_notes(ctx: _SectionContext, render: Callable[[str], str]) -> Iterator[
             site_link(ctx.site_url, ctx.sheet, ctx.section, anchor),
             render(card.extra),
         )
+        guid = card_guid(ctx.sheet, card)
         yield NoteSpec(
-            guid=card_guid(ctx.sheet, card),
+            guid=ctx.guid_overrides.get(guid, guid),
             note_type="qa",
             deck=ctx.deck,
             fields=fields,
@@ -291,3 +320,30 @@ def _fact_notes(
             text=row.subject,
             pos=row.pos,
         )
+
+
+def _retired_note(entry: LedgerEntry, deck: str, render: Callable[[str], str]) -> NoteSpec:
+    """Return the retired note of a ledger entry: its last text, no site link (page is gone)."""
+    place = (render(entry.section_title), render(entry.sheet_title))
+    key = question_key(entry.question)  # as in _card_notes / _fact_notes
+    if entry.kind == "fact":
+        key = "|".join(entry.columns) + "|" + key
+        columns = tuple(render(c) for c in entry.columns)
+        values = tuple(render(v) for v in entry.values)
+        fields = (cloze_text(columns[1:], values), render(entry.question), " · ".join(columns),
+                  *place, "", "")
+    else:
+        fields = (render(entry.question), render(entry.answer), *place, "", render(entry.extra))
+    return NoteSpec(
+        guid=entry.guid,
+        note_type="fact" if entry.kind == "fact" else "qa",
+        deck=deck,
+        fields=fields,
+        tags=(RETIRED_TAG, entry.kind),
+        kind=entry.kind,
+        sheet=entry.sheet,
+        key=key,
+        text=entry.question,
+        pos=NO_POS,
+        retired=True,
+    )

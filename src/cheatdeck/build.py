@@ -25,6 +25,10 @@ from cheatdeck.changes import BuildState, NoteChanges, diff_notes, load_state, n
 from cheatdeck.config import Config
 from cheatdeck.diagnostics import ConfigError, Diagnostic, SourceError, has_errors
 from cheatdeck.files import replace_dir, write_atomic
+from cheatdeck.ledger import (LEDGER_FILE, Ledger, LedgerError, describe_change, read_ledger_text,
+                              resolve)
+from cheatdeck.ledger_match import Rewording
+from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
 from cheatdeck.reader import read_paths
 from cheatdeck.reader.files import find_sheets
@@ -45,6 +49,8 @@ class BuildOptions:
         strict: treat warnings as errors.
         check_only: read and validate, write nothing.
         force: rebuild even when no input changed.
+        frozen: fail if the identity ledger (``source/cheatdeck.lock``) would change (CI).
+        new_identity: questions that must not keep an old GUID by a rewording match.
     """
 
     deck: bool = True
@@ -52,6 +58,8 @@ class BuildOptions:
     strict: bool = False
     check_only: bool = False
     force: bool = False
+    frozen: bool = False
+    new_identity: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +74,8 @@ class BuildReport:
         outputs: ``(path, size in bytes)`` of each output written (the site: total of its files).
         skipped: True when nothing changed and nothing was written.
         elapsed: wall time in seconds.
+        reworded: questions that kept an older note's GUID (old → new, :mod:`ledger_match`).
+        retired: questions (or fact subjects) shipped as retired notes (tag cheatdeck::retired).
     """
 
     sheets: int
@@ -77,6 +87,8 @@ class BuildReport:
     outputs: tuple[tuple[Path, int], ...]
     skipped: bool
     elapsed: float
+    reworded: tuple[Rewording, ...] = ()
+    retired: tuple[str, ...] = ()
 
 
 def _walk(node: Traversable, prefix: str = "") -> list[tuple[str, bytes]]:
@@ -91,14 +103,16 @@ def _walk(node: Traversable, prefix: str = "") -> list[tuple[str, bytes]]:
 
 
 def fingerprint(config: Config, options: BuildOptions, sources: list[Path],
-                environ: Mapping[str, str]) -> str:
+                environ: Mapping[str, str], ledger: str = "") -> str:
     """Return a hash of every input of a build, so an unchanged rebuild can be skipped.
 
     Covers: cheatdeck's version and packaged templates and assets, the configuration, the
     options, ``mkdocs.yml``, each source file's path and bytes, and ``SOURCE_DATE_EPOCH`` — or,
-    when it is unset, the sources' modification times (they set the deck's timestamp).
+    when it is unset, the sources' modification times (they set the deck's timestamp) — and the
+    identity ledger's text (it decides GUIDs and retired notes).
     """
     digest = hashlib.sha256(f"cheatdeck {__version__}\n{config!r}\n{options!r}\n".encode())
+    digest.update(f"ledger\n{len(ledger)}\n{ledger}".encode())
     package = package_files("cheatdeck")
     for folder in ("templates", "assets"):
         for name, data in _walk(package / folder, folder + "/"):
@@ -136,6 +150,8 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
         ConfigError: ``mkdocs.yml`` is missing while the site is wanted; bad SOURCE_DATE_EPOCH.
         OutputError: an output cannot be written; the previous outputs are left whole.
         SiteBuildError: MkDocs failed or warned (strict); the previous site is left whole.
+        LedgerError: the ledger is malformed, would change with ``frozen``, or
+            ``new_identity`` names no question; nothing written.
     """
     start = time.perf_counter()
     source = config.path(config.source)
@@ -149,7 +165,9 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
                           "(or build with --no-site)")
 
     sources, _ = find_sheets([source])
-    stamp = fingerprint(config, options, sources, environ)
+    ledger_path = source / LEDGER_FILE
+    ledger_text = read_ledger_text(ledger_path)
+    stamp = fingerprint(config, options, sources, environ, ledger_text)
     previous = load_state(state_path)
     outputs_there = (not options.deck or apkg.is_file()) and (
         not options.site or (site_dir / "index.html").is_file())
@@ -165,26 +183,47 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
         raise SourceError(diagnostics)
     warnings = tuple(d.format() for d in diagnostics)
     sections = sum(len(s.sections) for s in library.sheets)
-    if options.check_only:
+    if options.check_only and not options.frozen:
         return BuildReport(len(library.sheets), sections, 0, 0, warnings, None, (), False,
                            time.perf_counter() - start)
 
+    timestamp = source_date_epoch(sources, environ)
+    ledger = Ledger.loads(ledger_text, path=ledger_path.as_posix())
+    identities = resolve(library, ledger, timestamp=timestamp, new_identity=options.new_identity)
+    new_ledger = identities.ledger.dumps()
+    if options.frozen and new_ledger != ledger_text:
+        raise LedgerError(f"{ledger_path.as_posix()}: would change with --frozen "
+                          f"({describe_change(ledger, identities.ledger)}); run `cheatdeck "
+                          "build` and commit it")
+    if options.check_only:
+        return BuildReport(len(library.sheets), sections, 0, 0, warnings, None, (), False,
+                           time.perf_counter() - start)
+    renderer = MarkupRenderer()  # one memo for the deck and the site: they render the same cells
     deck = build_package(library, root_deck=config.deck, site_url=config.site_url,
-                         timestamp=source_date_epoch(sources, environ)) if options.deck else None
+                         timestamp=timestamp, guid_overrides=identities.overrides,
+                         retired=identities.retired, renderer=renderer) if options.deck else None
     outputs = _write_outputs(library, deck, config=config, options=options, apkg=apkg,
-                             site_dir=site_dir, docs_dir=docs_dir, mkdocs_yml=mkdocs_yml)
-    digests = note_digests(deck.notes) if deck else {}
+                             site_dir=site_dir, docs_dir=docs_dir, mkdocs_yml=mkdocs_yml,
+                             renderer=renderer)
+    if deck and new_ledger != ledger_text:  # the ledger records what was shipped, once shipped
+        write_atomic(ledger_path, new_ledger.encode("utf-8"))
+        outputs += ((ledger_path, len(new_ledger.encode("utf-8"))),)
+        stamp = fingerprint(config, options, sources, environ, new_ledger)
+    # Retired notes are shipped but reported as removed, as before the ledger.
+    digests = note_digests(n for n in deck.notes if not n.retired) if deck else {}
     changes = diff_notes(previous.notes if previous and previous.notes else None,
                          digests) if deck else None
     counts = (len(library.sheets), sections, deck.note_count if deck else 0,
               deck.card_count if deck else 0)
     write_atomic(state_path, BuildState(stamp, digests, warnings, counts).dumps().encode())
-    return BuildReport(*counts, warnings, changes, outputs, False, time.perf_counter() - start)
+    return BuildReport(*counts, warnings, changes, outputs, False, time.perf_counter() - start,
+                       identities.reworded if deck else (),
+                       tuple(e.question for e in identities.retired) if deck else ())
 
 
 def _write_outputs(library: Library, deck: DeckBuild | None, *, config: Config,
                    options: BuildOptions, apkg: Path, site_dir: Path, docs_dir: Path,
-                   mkdocs_yml: Path) -> tuple[tuple[Path, int], ...]:
+                   mkdocs_yml: Path, renderer: MarkupRenderer) -> tuple[tuple[Path, int], ...]:
     """Build every output into a staging folder, then swap them all in."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=site_dir.parent, prefix=f".{site_dir.name}.staging-"))
@@ -196,7 +235,8 @@ def _write_outputs(library: Library, deck: DeckBuild | None, *, config: Config,
         staged_site = staging / "site"
         if options.site:
             build_site(library, config_file=mkdocs_yml, docs_dir=docs_dir, site_dir=staged_site,
-                       title=config.deck, deck_path=staged_apkg if deck_bytes else None)
+                       title=config.deck, deck_path=staged_apkg if deck_bytes else None,
+                       renderer=renderer)
         return publish(deck_bytes, apkg, staged_site if options.site else None, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -17,6 +17,7 @@ from cheatdeck.config import Config, load_config
 from cheatdeck.diagnostics import CheatdeckError, Diagnostic, SourceError, has_errors
 from cheatdeck.export import export_csv, export_json
 from cheatdeck.files import write_atomic
+from cheatdeck.ledger import LEDGER_FILE, Ledger, read_ledger_text, resolve
 from cheatdeck.markdown import write_markdown
 from cheatdeck.model import Library
 from cheatdeck.reader import read_paths
@@ -80,8 +81,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         text = export_json(library)
     else:
         config = load_config(Path("."))
+        # The ledger decides GUIDs (rewordings) and retired notes, exactly as in the .apkg.
+        ledger_path = config.path(config.source) / LEDGER_FILE
+        ledger = Ledger.loads(read_ledger_text(ledger_path), path=ledger_path.as_posix())
+        identities = resolve(library, ledger, timestamp=1)  # the CSV carries no timestamp
         deck = build_package(library, root_deck=config.deck, site_url=config.site_url,
-                             timestamp=1)  # the CSV carries no timestamp
+                             timestamp=1, guid_overrides=identities.overrides,
+                             retired=identities.retired)
         text = export_csv(deck.notes)
     if args.output:
         write_atomic(Path(args.output), text.encode("utf-8"))
@@ -117,9 +123,18 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-deck", dest="deck", action="store_false", help="skip the .apkg")
     build.add_argument("--no-site", dest="site", action="store_false", help="skip the site")
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    build.add_argument("--frozen", action="store_true",
+                       help="fail if source/cheatdeck.lock (the identity ledger) would change")
+    build.add_argument("--new-identity", action="append", default=[], metavar="QUESTION",
+                       help="give this new question a new note instead of an older note's "
+                            "identity (repeatable)")
     build.add_argument("--serve", action="store_true",
                        help="then serve the site with live reload (as `cheatdeck serve`)")
     _add_location_options(build)
+    prune = add("prune-ledger", cmd_prune_ledger,
+                "drop retired notes from source/cheatdeck.lock (they stop being shipped)",
+                paths=False)
+    prune.add_argument("--source", help="folder of sheets (default from pyproject.toml: source)")
     serve = add("serve", cmd_serve, "serve the site on 127.0.0.1, rebuilding on every edit",
                 paths=False)
     serve.add_argument("--port", type=int, default=8000)
@@ -149,10 +164,25 @@ def cmd_build(args: argparse.Namespace) -> int:
     config = _config(args)
     printer = Printer(sys.stderr, args.verbosity)
     options = BuildOptions(deck=args.deck, site=args.site, strict=args.strict,
-                           check_only=args.check, force=args.force)
+                           check_only=args.check, force=args.force, frozen=args.frozen,
+                           new_identity=tuple(args.new_identity))
     report = run_build(config, options, environ=os.environ, emit=printer.diagnostic)
     printer.build_summary(report, Path(".").resolve())
     return cmd_serve(args) if args.serve else 0
+
+
+def cmd_prune_ledger(args: argparse.Namespace) -> int:
+    """``cheatdeck prune-ledger``: drop the retired entries of the identity ledger."""
+    config = _config(args)
+    path = config.path(config.source) / LEDGER_FILE
+    ledger = Ledger.loads(read_ledger_text(path), path=path.as_posix())
+    pruned = ledger.pruned()
+    dropped = len(ledger.entries) - len(pruned.entries)
+    if dropped:
+        write_atomic(path, pruned.dumps().encode("utf-8"))
+    print(f"{path.as_posix()}: dropped {dropped} retired note(s), kept {len(pruned.entries)}",
+          file=sys.stderr)
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -77,9 +77,14 @@ class Printer:
                         self.line(f"    {self._paint(sign, kind)} {question}")
                     if len(shown) < len(questions):
                         self.line(f"    … and {len(questions) - len(shown)} more (-v lists all)")
-                if changes.removed:
-                    self.line("  removed notes stay in Anki after a re-import (imports never "
-                              "delete); delete them there by hand")
+        for rewording in report.reworded:
+            self.line(f"  reworded: {rewording.old_question!r} → {rewording.new_question!r} keeps "
+                      f"its note ({rewording.rule}, similarity {rewording.ratio:.2f}); "
+                      "`--new-identity QUESTION` makes it a new note")
+        if report.retired:
+            self.line(f"  {len(report.retired)} retired note(s) shipped; in Anki, search "
+                      "`tag:cheatdeck::retired` to find, suspend or delete them "
+                      "(`cheatdeck prune-ledger` stops shipping them)")
         for path, size in report.outputs:
             shown = path.relative_to(root) if path.is_relative_to(root) else path
             suffix = "/" if path.is_dir() else ""

@@ -1,0 +1,386 @@
+"""The identity ledger: file format, the rewording rule, retiring, ``--frozen``, ``prune-ledger``.
+
+Fixtures live in ``tests/data/ledger/``; regenerate the golden ledger with ``UPDATE_GOLDEN=1``.
+The same scenarios against a real Anki collection are in ``test_ledger_anki.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import shutil
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from cheatdeck.anki import build_package, package_bytes
+from cheatdeck.build import BuildOptions, run_build
+from cheatdeck.cli import main
+from cheatdeck.config import load_config
+from cheatdeck.ids import card_guid
+from cheatdeck.ledger import Identities, Ledger, LedgerEntry, LedgerError, resolve
+from cheatdeck.ledger_match import SIMILARITY, Candidate, match_rewordings
+from cheatdeck.model import Library
+from cheatdeck.reader import read_text
+
+DATA = Path(__file__).parent / "data" / "ledger"
+SHEET = (DATA / "sheet.md").read_text(encoding="utf-8")
+T1, T2, T3 = 1_767_225_600, 1_767_312_000, 1_767_398_400
+ROOT = "Root"
+ALIBI_ROW = "| What is ALiBi? | Linear biases on attention scores |  |\n"
+
+
+def library(text: str = SHEET) -> Library:
+    sheet, diagnostics = read_text(text, path="sheet.md")
+    assert sheet is not None and not diagnostics, diagnostics
+    return Library((sheet,))
+
+
+def edited(*pairs: tuple[str, str]) -> str:
+    text = SHEET
+    for old, new in pairs:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+def first_ledger() -> Ledger:
+    return resolve(library(), Ledger(), timestamp=T1).ledger
+
+
+def entry(ledger: Ledger, question: str) -> LedgerEntry:
+    return next(e for e in ledger.entries if e.question == question)
+
+
+def guid_of(lib: Library, question: str, ids: Identities) -> str:
+    sheet = lib.sheets[0]
+    own = card_guid(sheet, next(c for c in sheet.cards if c.question == question))
+    return ids.overrides.get(own, own)
+
+
+# --- the file -----------------------------------------------------------------------------------
+
+
+def test_ledger_matches_golden_file() -> None:
+    text = first_ledger().dumps()
+    golden = DATA / "sheet.lock"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[0] == '{"format": "cheatdeck-ledger", "version": 1}'
+    assert len(lines) == 1 + 7  # 6 cards and 1 fact row
+    assert lines[1:] == sorted(lines[1:])  # one sheet: sorted by GUID
+
+
+def test_round_trip_and_same_input_same_bytes() -> None:
+    ledger = first_ledger()
+    assert Ledger.loads(ledger.dumps()) == ledger
+    again = resolve(library(), ledger, timestamp=T2)
+    assert again.ledger.dumps() == ledger.dumps()  # nothing changed: not even `last` moves
+    assert (again.overrides, again.reworded, again.retired) == ({}, (), ())
+    assert Ledger.loads("") == Ledger()
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('{"format": "other", "version": 1}\n', r"x\.lock:1: not a cheatdeck-ledger version 1 file"),
+    ('{"format": "cheatdeck-ledger", "version": 2}\n', r"x\.lock:1: not a cheatdeck-ledger"),
+    ('{"format": "cheatdeck-ledger", "version": 1}\n{"guid": "cd1"}\n',
+     r"x\.lock:2: invalid ledger entry: expected the keys"),
+    ('{"format": "cheatdeck-ledger", "version": 1}\nnot json\n', r"x\.lock:2: invalid ledger"),
+])
+def test_malformed_ledger_names_the_line(text: str, message: str) -> None:
+    with pytest.raises(LedgerError, match=message):
+        Ledger.loads(text, path="x.lock")
+
+
+def test_wrong_types_and_duplicate_guids_are_rejected() -> None:
+    lines = first_ledger().dumps().splitlines()
+    with pytest.raises(LedgerError, match=r"x\.lock:2: invalid ledger entry: first: expected int"):
+        Ledger.loads("\n".join([lines[0], lines[1].replace('"first": 1767225600',
+                                                           '"first": "soon"')]), path="x.lock")
+    with pytest.raises(LedgerError, match=r"x\.lock:3: GUID cd\w+ appears twice"):
+        Ledger.loads("\n".join([lines[0], lines[1], lines[1]]), path="x.lock")
+
+
+# --- rewording ----------------------------------------------------------------------------------
+
+
+def test_reworded_question_with_same_answer_keeps_its_guid() -> None:
+    ledger = first_ledger()
+    lib = library(edited(("| What is BPE? |", "| Explain byte-level BPE |")))
+    ids = resolve(lib, ledger, timestamp=T2)
+    old = entry(ledger, "What is BPE?")
+    assert guid_of(lib, "Explain byte-level BPE", ids) == old.guid
+    [match] = ids.reworded
+    assert (match.old_question, match.new_question, match.rule) == (
+        "What is BPE?", "Explain byte-level BPE", "same answer")
+    assert match.ratio < SIMILARITY  # the answer decided, not the wording
+    new = entry(ids.ledger, "Explain byte-level BPE")
+    assert (new.guid, new.first, new.last, new.retired) == (old.guid, T1, T2, False)
+    assert ids.retired == ()
+    notes = build_package(lib, root_deck=ROOT, timestamp=T2, guid_overrides=ids.overrides).notes
+    assert old.guid in {n.guid for n in notes}
+
+
+def test_similar_question_with_new_answer_keeps_its_guid() -> None:
+    lib = library(edited(("| How many tokens ≈ 1000 words? | About 1333 tokens |",
+                          "| Roughly how many tokens ≈ 1000 words? | ~1333 (0.75 words each) |")))
+    ledger = first_ledger()
+    ids = resolve(lib, ledger, timestamp=T2)
+    [match] = ids.reworded
+    assert match.rule == "similar question" and match.ratio == pytest.approx(0.875)
+    assert match.old_guid == entry(ledger, "How many tokens ≈ 1000 words?").guid
+    assert guid_of(lib, "Roughly how many tokens ≈ 1000 words?", ids) == match.old_guid
+
+
+def test_different_question_and_answer_is_a_new_note_and_the_old_one_retires() -> None:
+    lib = library(edited(("| What is BPE? | Byte Pair Encoding: merges frequent character pairs |",
+                          "| What is BPE tokenization? | Merging pairs bottom-up |")))
+    ledger = first_ledger()
+    ids = resolve(lib, ledger, timestamp=T2)
+    assert ids.reworded == () and ids.overrides == {}
+    [retired] = ids.retired
+    old = entry(ledger, "What is BPE?")
+    assert retired == dataclasses.replace(old, retired=True, last=T2)
+
+
+def test_ambiguous_matches_match_nothing() -> None:
+    orphans = [LedgerEntry(f"cdold{n}", "s", "x", "qa", "", q, "Yes", "", (), (), "S", "X", T1, T1)
+               for n, q in enumerate(("What is a1?", "What is a2?"))]
+    # Same answer twice, and "What is a?" is equally close to both questions: no pair.
+    assert match_rewordings([Candidate("cdnew", "What is a?", "Yes")], orphans) == []
+    # Two new questions with one old answer: the answer cannot tell which.
+    two = [Candidate("cdn1", "Q one", "Yes"), Candidate("cdn2", "Q two", "Yes")]
+    assert match_rewordings(two, orphans[:1]) == []
+    # A single best partner on both sides matches, even beside a weaker one.
+    best = match_rewordings([Candidate("cdnew", "What is a1 here?", "No")], orphans)
+    assert [(m.old_guid, m.rule) for m in best] == [("cdold0", "similar question")]
+
+
+def test_new_identity_refuses_the_match() -> None:
+    lib = library(edited(("| What is BPE? |", "| Explain byte-level BPE |")))
+    ids = resolve(lib, first_ledger(), timestamp=T2, new_identity=("explain byte-level bpe",))
+    assert ids.reworded == ()
+    assert [e.question for e in ids.retired] == ["What is BPE?"]
+    with pytest.raises(LedgerError, match="--new-identity: no such question: what is bpf"):
+        resolve(lib, first_ledger(), timestamp=T2, new_identity=("What is BPF?",))
+
+
+def test_explicit_id_survives_rewording_question_and_answer() -> None:
+    lib = library(edited(("| What is RoPE? | Rotary position embeddings | rope |",
+                          "| Explain rotary embeddings | Rotate q and k by position | rope |")))
+    ledger = first_ledger()
+    ids = resolve(lib, ledger, timestamp=T2)
+    assert ids.reworded == () and ids.retired == ()
+    new = entry(ids.ledger, "Explain rotary embeddings")
+    assert new.guid == entry(ledger, "What is RoPE?").guid
+    assert (new.id, new.answer, new.last) == ("rope", "Rotate q and k by position", T2)
+
+
+def test_id_pinned_entry_is_never_inherited() -> None:
+    # The card with ID "rope" is deleted and a question with its answer appears: the ID's
+    # identity is not handed to a card without that ID.
+    lib = library(edited(("| What is RoPE? | Rotary position embeddings | rope |",
+                          "| Define RoPE | Rotary position embeddings |  |")))
+    ids = resolve(lib, first_ledger(), timestamp=T2)
+    assert ids.reworded == ()
+    assert [e.id for e in ids.retired] == ["rope"]
+
+
+def test_moving_a_question_to_another_section_keeps_its_guid_and_takes_the_new_tag() -> None:
+    text = edited((ALIBI_ROW, ""), ("| About 1333 tokens |\n",
+                                    "| About 1333 tokens |\n"
+                                    "| What is ALiBi? | Linear biases on attention scores |\n"))
+    ledger = first_ledger()
+    ids = resolve(library(text), ledger, timestamp=T2)
+    moved = entry(ids.ledger, "What is ALiBi?")
+    assert (moved.guid, moved.section, moved.last) == (
+        entry(ledger, "What is ALiBi?").guid, "tokens", T2)
+    note = next(n for n in build_package(library(text), root_deck=ROOT, timestamp=T2).notes
+                if n.guid == moved.guid)
+    assert note.tags == ("cheatdeck::ledger-sheet::tokens", "qa")
+    assert note.deck == "Root::Ledger Sheet::TOKENS"
+
+
+# --- retiring -----------------------------------------------------------------------------------
+
+
+def _package_rows(data: bytes, sql: str) -> list[tuple[object, ...]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        db = sqlite3.connect(":memory:")
+        db.deserialize(archive.read("collection.anki2"))
+    return list(db.execute(sql))
+
+
+def test_deleted_question_and_fact_row_are_shipped_retired_and_suspended() -> None:
+    ledger = first_ledger()
+    lib = library(edited((ALIBI_ROW, ""),
+                         ("| GPT-2 small | 124M | 12 |\n", "| GPT-2 XL | 1.5B | 48 |\n")))
+    ids = resolve(lib, ledger, timestamp=T2)
+    assert sorted(e.question for e in ids.retired) == ["GPT-2 small", "What is ALiBi?"]
+    assert all(e.retired and e.last == T2 and e.first == T1 for e in ids.retired)
+
+    build = build_package(lib, root_deck=ROOT, timestamp=T2, guid_overrides=ids.overrides,
+                          retired=ids.retired)
+    retired = [n for n in build.notes if n.retired]
+    assert build.notes[-2:] == tuple(retired)  # after every live note
+    assert {(n.text, n.deck, n.tags) for n in retired} == {
+        ("What is ALiBi?", "Root (retired)", ("cheatdeck::retired", "qa")),
+        ("GPT-2 small", "Root (retired)", ("cheatdeck::retired", "fact")),
+    }
+    fact = next(n for n in retired if n.kind == "fact")
+    assert fact.fields[0] == ('<table class="cd-facts"><tr><th>Params</th><td>{{c1::124M}}</td>'
+                              "</tr><tr><th>Layers</th><td>{{c2::12}}</td></tr></table>")
+    assert fact.fields[2:6] == ("Model · Params · Layers", "NUMBERS", "Ledger Sheet", "")
+    rows = _package_rows(package_bytes(build), "select n.tags, c.queue from cards c "
+                                               "join notes n on n.id = c.nid")
+    assert sorted(q for t, q in rows if "cheatdeck::retired" in str(t)) == [-1, -1, -1]
+    assert {q for t, q in rows if "cheatdeck::retired" not in str(t)} == {0}
+
+    # A later build keeps the retired entries byte for byte; the question coming back revives it.
+    later = resolve(lib, ids.ledger, timestamp=T3)
+    assert later.ledger.dumps() == ids.ledger.dumps()
+    back = resolve(library(), ids.ledger, timestamp=T3)
+    assert entry(back.ledger, "What is ALiBi?") == dataclasses.replace(
+        entry(ledger, "What is ALiBi?"), last=T3)
+
+
+def test_pruned_drops_only_retired_entries() -> None:
+    lib = library(edited((ALIBI_ROW, "")))
+    ids = resolve(lib, first_ledger(), timestamp=T2)
+    pruned = ids.ledger.pruned()
+    assert len(pruned.entries) == len(ids.ledger.entries) - 1 and pruned.retired == ()
+    assert resolve(lib, pruned, timestamp=T3).retired == ()
+
+
+# --- the build and the CLI ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "source").mkdir()
+    shutil.copy(DATA / "sheet.md", tmp_path / "source" / "sheet.md")
+    (tmp_path / "pyproject.toml").write_text('[tool.cheatdeck]\ndeck = "Root"\n')
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T1))
+    return tmp_path
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_build_writes_a_byte_identical_ledger(project: Path) -> None:
+    lock = project / "source" / "cheatdeck.lock"
+    assert main(["build", "--no-site"]) == 0
+    first = lock.read_bytes()
+    assert first == (DATA / "sheet.lock").read_bytes()
+    shutil.rmtree(project / "build")  # no state: a full rebuild
+    assert main(["build", "--no-site", "--force"]) == 0
+    assert lock.read_bytes() == first
+
+
+def test_frozen_fails_when_the_ledger_would_change(
+        project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    lock = project / "source" / "cheatdeck.lock"
+    assert main(["build", "--no-site", "--frozen"]) == 1  # no ledger committed yet
+    assert "source/cheatdeck.lock: would change with --frozen (7 new)" in capsys.readouterr().err
+    assert not lock.exists() and not (project / "dist").exists()
+    assert main(["build", "--no-site"]) == 0
+    assert main(["build", "--no-site", "--frozen", "--force"]) == 0
+    assert main(["build", "--check", "--frozen"]) == 0
+
+    before = lock.read_bytes()
+    _edit(project / "source" / "sheet.md", ALIBI_ROW, "")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T2))
+    capsys.readouterr()
+    assert main(["build", "--check", "--frozen"]) == 1
+    assert main(["build", "--no-site", "--frozen"]) == 1
+    err = capsys.readouterr().err
+    assert "would change with --frozen (1 retired); run `cheatdeck build` and commit it" in err
+    assert lock.read_bytes() == before
+
+
+def test_build_reports_rewordings_and_retired_notes(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = load_config(project)
+    options = BuildOptions(site=False)
+    run_build(config, options, environ={"SOURCE_DATE_EPOCH": str(T1)}, emit=print)
+    sheet = project / "source" / "sheet.md"
+    _edit(sheet, "| What is BPE? |", "| Explain byte-level BPE |")
+    _edit(sheet, ALIBI_ROW, "")
+    report = run_build(config, options, environ={"SOURCE_DATE_EPOCH": str(T2)}, emit=print)
+    assert [(r.old_question, r.new_question) for r in report.reworded] == [
+        ("What is BPE?", "Explain byte-level BPE")]
+    assert report.retired == ("What is ALiBi?",)
+    assert report.changes is not None
+    assert (report.changes.changed, report.changes.removed) == (
+        ("Explain byte-level BPE",), ("What is ALiBi?",))
+    assert report.notes == 7  # 5 live cards + 1 fact row + 1 retired
+    assert (project / "source" / "cheatdeck.lock", len(
+        (project / "source" / "cheatdeck.lock").read_bytes())) in report.outputs
+
+
+def test_a_content_error_leaves_the_ledger_alone(project: Path) -> None:
+    lock = project / "source" / "cheatdeck.lock"
+    assert main(["build", "--no-site"]) == 0
+    before = lock.read_bytes()
+    _edit(project / "source" / "sheet.md", "| About 1333 tokens |", "|  |")
+    assert main(["build", "--no-site"]) == 1
+    assert lock.read_bytes() == before
+
+
+def test_new_identity_flag(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--no-site"]) == 0
+    _edit(project / "source" / "sheet.md", "| What is BPE? |", "| Explain byte-level BPE |")
+    assert main(["build", "--no-site", "--new-identity", "Explain byte-level BPE"]) == 0
+    ledger = Ledger.loads((project / "source" / "cheatdeck.lock").read_text(encoding="utf-8"))
+    assert entry(ledger, "What is BPE?").retired
+    assert not entry(ledger, "Explain byte-level BPE").retired
+    assert main(["build", "--no-site", "--new-identity", "nope"]) == 1
+    assert "--new-identity: no such question: nope" in capsys.readouterr().err
+
+
+def test_prune_ledger_command_then_build_stops_shipping(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lock = project / "source" / "cheatdeck.lock"
+    assert main(["build", "--no-site"]) == 0
+    _edit(project / "source" / "sheet.md", ALIBI_ROW, "")
+    assert main(["build", "--no-site"]) == 0
+    assert len(Ledger.loads(lock.read_text(encoding="utf-8")).retired) == 1
+    capsys.readouterr()
+    assert main(["prune-ledger"]) == 0
+    assert "source/cheatdeck.lock: dropped 1 retired note(s), kept 6" in capsys.readouterr().err
+    assert Ledger.loads(lock.read_text(encoding="utf-8")).retired == ()
+    # The ledger is an input of the build: the pruned note is no longer in the deck.
+    assert main(["build", "--no-site"]) == 0
+    assert "nothing changed" not in capsys.readouterr().err
+    with zipfile.ZipFile(project / "dist" / "root.apkg") as archive:
+        db = sqlite3.connect(":memory:")
+        db.deserialize(archive.read("collection.anki2"))
+    assert db.execute("select count() from notes where tags like '%retired%'").fetchone() == (0,)
+    assert main(["prune-ledger"]) == 0
+    assert "dropped 0 retired note(s), kept 6" in capsys.readouterr().err
+
+
+def test_unchanged_ledger_build_is_still_skipped(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--no-site"]) == 0
+    assert main(["build", "--no-site"]) == 0
+    assert "nothing changed since the last build" in capsys.readouterr().err
+
+
+def test_card_guid_is_unchanged_for_cards_without_ledger_history() -> None:
+    # The ledger only ever maps a new GUID to an old one: the first build ships ids.py's GUIDs.
+    lib = library()
+    build = build_package(lib, root_deck=ROOT, timestamp=T1,
+                          guid_overrides=resolve(lib, Ledger(), timestamp=T1).overrides)
+    sheet = lib.sheets[0]
+    assert [n.guid for n in build.notes if n.kind != "fact"] == [card_guid(sheet, c)
+                                                                 for c in sheet.cards]
