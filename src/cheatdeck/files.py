@@ -26,7 +26,9 @@ def write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise OutputError(f"{path.as_posix()}: cannot write: {exc.strerror}") from None
+        blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        reason = f"{blocker.as_posix()} is not a folder" if blocker else exc.strerror
+        raise OutputError(f"{path.as_posix()}: cannot write: {reason}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
