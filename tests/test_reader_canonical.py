@@ -84,3 +84,4 @@ def test_several_sheets_in_one_folder(tmp_path: Path) -> None:
     assert diagnostics == []
     assert [s.title for s in library.sheets] == ["Stage 1", "Stage 2"]
     assert [s.slug for s in library.sheets] == ["stage-1", "stage-2"]
+

@@ -75,7 +75,9 @@ def slug(text: str, *, max_length: int = 80) -> str:
 
     Returns ``"x"`` + a short hash when nothing ASCII is left (an all-CJK or all-emoji title).
     """
-    result = slugify(text, max_length=max_length, word_boundary=True)
+    # A fixed transliteration backend: with "auto", installing Unidecode would change slugs,
+    # and with them sheet GUIDs (and "auto" retries that failed import on every call).
+    result = slugify(text, max_length=max_length, word_boundary=True, backend="text-unidecode")
     return result or "x" + _digest("slug", text)[:8]
 
 
