@@ -73,6 +73,8 @@ def test_build_writes_deck_and_site(project: Path, capsys: pytest.CaptureFixture
 
 def test_exit_codes(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", "--check"]) == 0
+    assert capsys.readouterr().err.startswith(
+        "checked 1 sheet(s), 7 section(s), 58 note(s), 82 card(s), 0 warning(s) in ")
     assert not (project / "dist").exists() and not (project / "site").exists()
     assert main(["build", "--no-such-flag"]) == 2
     (project / "pyproject.toml").write_text('[tool.cheatdeck]\ndeck = 3\n')
@@ -185,8 +187,41 @@ def test_summary_reports_rewording_and_retired_notes(
             "suspend or delete them") in err
     assert "    - What is ALiBi?" in err
     assert len(_guids(project / APKG)) == 58  # 57 live notes + 1 retired
+    assert "built 1 sheet(s), 7 section(s), 57 note(s) (+1 retired), 81 card(s)," in err
 
 
 def test_committed_ledger_matches_the_sources(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     assert main(["build", "--check", "--frozen"]) == 0
+
+
+def test_build_then_serve_answers_on_the_given_port(project: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "--serve", "--port", str(port)],
+        cwd=project, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as page:
+                    body = page.read().decode("utf-8")
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                assert time.monotonic() < deadline, "the server never answered"
+                time.sleep(0.3)
+        assert "Stage 1 — Interview Cheat Sheet" in body
+        assert (project / "site" / "index.html").is_file()  # built first, then served
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=30)
+    assert f"serving http://127.0.0.1:{port}/ (Ctrl-C stops)" in err

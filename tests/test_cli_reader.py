@@ -23,7 +23,8 @@ def test_check_reports_warnings_and_exits_0(messy: Path, capsys: pytest.CaptureF
     assert main(["check", str(messy)]) == 0
     err = capsys.readouterr().err
     assert f"{messy.as_posix()}:5:1: warning: delimiter row has 1 cell, header has 2" in err
-    assert err.rstrip().endswith("1 sheet(s), 52 card(s), 21 warning(s)")
+    assert err.rstrip().endswith(
+        "checked 1 sheet(s), 7 section(s), 58 note(s), 82 card(s), 21 warning(s)")
 
 
 def test_check_strict_fails_on_warnings(messy: Path) -> None:

@@ -67,7 +67,8 @@ class BuildReport:
     """What a build did, for the summary.
 
     Attributes:
-        sheets, sections, notes, cards: counts of the library and the deck (0 when not built).
+        sheets, sections, notes, cards: counts of the library, notes and cards as Anki counts
+            them (retired notes not included).
         warnings: the sources' warnings, formatted (a skipped build repeats the last ones).
         changes: notes added/changed/removed since the last build (None with ``--no-deck``,
             ``--check`` or a skipped build).
@@ -76,6 +77,7 @@ class BuildReport:
         elapsed: wall time in seconds.
         reworded: questions that kept an older note's GUID (old → new, :mod:`ledger_match`).
         retired: questions (or fact subjects) shipped as retired notes (tag cheatdeck::retired).
+        checked: True for ``--check``: read and validated, nothing built or written.
     """
 
     sheets: int
@@ -89,6 +91,7 @@ class BuildReport:
     elapsed: float
     reworded: tuple[Rewording, ...] = ()
     retired: tuple[str, ...] = ()
+    checked: bool = False
 
 
 def _walk(node: Traversable, prefix: str = "") -> list[tuple[str, bytes]]:
@@ -182,10 +185,12 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
     if has_errors(diagnostics) or (options.strict and diagnostics):
         raise SourceError(diagnostics)
     warnings = tuple(d.format() for d in diagnostics)
-    sections = sum(len(s.sections) for s in library.sheets)
+    sections = len(library.sections)
+    notes = sum(s.note_count for s in library.sections)
+    cards = sum(s.card_count for s in library.sections)
     if options.check_only and not options.frozen:
-        return BuildReport(len(library.sheets), sections, 0, 0, warnings, None, (), False,
-                           time.perf_counter() - start)
+        return BuildReport(len(library.sheets), sections, notes, cards, warnings, None, (),
+                           False, time.perf_counter() - start, checked=True)
 
     timestamp = source_date_epoch(sources, environ)
     ledger = Ledger.loads(ledger_text, path=ledger_path.as_posix())
@@ -196,8 +201,8 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
                           f"({describe_change(ledger, identities.ledger)}); run `cheatdeck "
                           "build` and commit it")
     if options.check_only:
-        return BuildReport(len(library.sheets), sections, 0, 0, warnings, None, (), False,
-                           time.perf_counter() - start)
+        return BuildReport(len(library.sheets), sections, notes, cards, warnings, None, (),
+                           False, time.perf_counter() - start, checked=True)
     renderer = MarkupRenderer()  # one memo for the deck and the site: they render the same cells
     deck = build_package(library, root_deck=config.deck, site_url=config.site_url,
                          timestamp=timestamp, guid_overrides=identities.overrides,
@@ -213,8 +218,7 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
     digests = note_digests(n for n in deck.notes if not n.retired) if deck else {}
     changes = diff_notes(previous.notes if previous and previous.notes else None,
                          digests) if deck else None
-    counts = (len(library.sheets), sections, deck.note_count if deck else 0,
-              deck.card_count if deck else 0)
+    counts = (len(library.sheets), sections, notes, cards)
     write_atomic(state_path, BuildState(stamp, digests, warnings, counts).dumps().encode())
     return BuildReport(*counts, warnings, changes, outputs, False, time.perf_counter() - start,
                        identities.reworded if deck else (),

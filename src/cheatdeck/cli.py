@@ -1,4 +1,7 @@
-"""Command line: ``cheatdeck check|fmt|export|build|serve``; ``main(argv) -> int`` for tests."""
+"""Command line: ``cheatdeck build|serve|check|fmt|export|prune-ledger``.
+
+Tests call :func:`main` in-process; the console script and ``build.py`` call it too.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from typing import TextIO
 import dataclasses
 import os
 
-from cheatdeck.anki import build_package
+from cheatdeck.anki import build_package, deck_slug
 from cheatdeck.build import BuildOptions, run_build
 from cheatdeck.config import Config, load_config
 from cheatdeck.diagnostics import CheatdeckError, Diagnostic, SourceError, has_errors
@@ -21,7 +24,7 @@ from cheatdeck.ledger import LEDGER_FILE, Ledger, read_ledger_text, resolve
 from cheatdeck.markdown import write_markdown
 from cheatdeck.model import Library
 from cheatdeck.reader import read_paths
-from cheatdeck.report import Printer
+from cheatdeck.report import Printer, library_counts
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
@@ -48,10 +51,8 @@ def _read(args: argparse.Namespace) -> tuple[Library, list[Diagnostic]]:
 def cmd_check(args: argparse.Namespace) -> int:
     """``cheatdeck check``: print diagnostics; 0 when there is no error (no warning with --strict)."""
     library, diagnostics = _read(args)
-    cards = sum(len(s.cards) for s in library.sheets)
     warnings = sum(d.level == "warning" for d in diagnostics)
-    print(f"{len(library.sheets)} sheet(s), {cards} card(s), {warnings} warning(s)",
-          file=sys.stderr)
+    print(f"checked {library_counts(library)}, {warnings} warning(s)", file=sys.stderr)
     return 0
 
 
@@ -97,7 +98,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cheatdeck", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="cheatdeck",
+        description="Turn Markdown cheat sheets (source/) into an Anki deck (dist/*.apkg) and "
+                    "an MkDocs Material study site (site/). Diagnostics and summaries go to "
+                    "stderr; exports go to stdout.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     def add(name: str, handler: Callable[[argparse.Namespace], int], help: str,
@@ -130,22 +135,24 @@ def _parser() -> argparse.ArgumentParser:
                             "identity (repeatable)")
     build.add_argument("--serve", action="store_true",
                        help="then serve the site with live reload (as `cheatdeck serve`)")
+    build.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000)")
     _add_location_options(build)
+    build.add_argument("--dist", help="folder for the .apkg (default: dist)")
+    build.add_argument("--site-dir", help="folder for the site (default: site)")
     prune = add("prune-ledger", cmd_prune_ledger,
                 "drop retired notes from source/cheatdeck.lock (they stop being shipped)",
                 paths=False)
     prune.add_argument("--source", help="folder of sheets (default from pyproject.toml: source)")
-    serve = add("serve", cmd_serve, "serve the site on 127.0.0.1, rebuilding on every edit",
+    serve = add("serve", cmd_serve, "preview the site on 127.0.0.1 with live reload, "
+                "regenerated on every edit in source/ (writes neither dist/ nor site/)",
                 paths=False)
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     _add_location_options(serve)
     return parser
 
 
 def _add_location_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--source", help="folder of sheets (default from pyproject.toml: source)")
-    sub.add_argument("--dist", help="folder for the .apkg (default: dist)")
-    sub.add_argument("--site-dir", help="folder for the site (default: site)")
     sub.add_argument("-q", "--quiet", dest="verbosity", action="store_const", const=0,
                      default=1, help="print errors and one result line only")
     sub.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const=2,
@@ -191,6 +198,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     config = _config(args)
     source = config.path(config.source)
+    apkg = config.path(config.dist) / f"{deck_slug(config.deck)}.apkg"
 
     def load() -> Library:
         library, diagnostics = read_paths([source])
@@ -199,8 +207,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
             raise SourceError(diagnostics)
         return library
 
+    print(f"serving http://127.0.0.1:{args.port}/ (Ctrl-C stops); pages follow every edit in "
+          f"{source.as_posix()}/; run `cheatdeck build` to write {config.dist.as_posix()}/ and "
+          f"{config.site_dir.as_posix()}/", file=sys.stderr)
     serve(load, source_dir=source, config_file=config.root / "mkdocs.yml",
-          docs_dir=config.path(config.docs_dir), title=config.deck, port=args.port)
+          docs_dir=config.path(config.docs_dir), title=config.deck, port=args.port,
+          deck_path=apkg if apkg.is_file() else None)
     return 0
 
 

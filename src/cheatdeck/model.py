@@ -235,6 +235,18 @@ class Section:
         """The fact tables of this section, in source order."""
         return tuple(b for b in self.blocks if isinstance(b, FactTable))
 
+    @property
+    def note_count(self) -> int:
+        """Notes this section makes in Anki: one per card, one per fact-table row."""
+        return len(self.cards) + sum(len(t.rows) for t in self.fact_tables)
+
+    @property
+    def card_count(self) -> int:
+        """Cards as Anki counts them: one per Q&A or gotcha note, one per non-empty fact value
+        (a cloze note makes one card per cloze)."""
+        return len(self.cards) + sum(
+            sum(1 for value in row.values if value) for t in self.fact_tables for row in t.rows)
+
     def to_dict(self) -> dict[str, Any]:
         """Return the section as in the JSON export: title, emoji, slug, cards, tables, blocks."""
         return {
@@ -333,6 +345,11 @@ class Library:
     """
 
     sheets: tuple[Sheet, ...]
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        """Every section of every sheet, in order."""
+        return tuple(section for sheet in self.sheets for section in sheet.sections)
 
     def to_dict(self) -> dict[str, Any]:
         """Return ``{"schema": 1, "sheets": [...]}``, the documented JSON export."""

@@ -8,12 +8,24 @@ from typing import TextIO
 
 from cheatdeck.build import BuildReport
 from cheatdeck.diagnostics import Diagnostic
+from cheatdeck.model import Library
 
 _COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m", "added": "\033[32m",
             "changed": "\033[36m", "removed": "\033[35m", "dim": "\033[2m"}
 _RESET = "\033[0m"
 LISTED = 10
 """How many questions per kind of change the summary lists without ``-v``."""
+
+
+def library_counts(library: Library) -> str:
+    """Return ``"1 sheet(s), 7 section(s), 58 note(s), 82 card(s)"`` for ``library``.
+
+    Notes and cards as Anki will count them (:attr:`cheatdeck.model.Section.card_count`).
+    """
+    sections = library.sections
+    return (f"{len(library.sheets)} sheet(s), {len(sections)} section(s), "
+            f"{sum(s.note_count for s in sections)} note(s), "
+            f"{sum(s.card_count for s in sections)} card(s)")
 
 
 class Printer:
@@ -52,8 +64,9 @@ class Printer:
 
     def build_summary(self, report: BuildReport, root: Path) -> None:
         """Print what a build did: counts, changes by question, outputs and sizes, time."""
+        retired = f" (+{len(report.retired)} retired)" if report.retired else ""
         counts = (f"{report.sheets} sheet(s), {report.sections} section(s), "
-                  f"{report.notes} note(s), {report.cards} card(s), "
+                  f"{report.notes} note(s){retired}, {report.cards} card(s), "
                   f"{len(report.warnings)} warning(s)")
         if report.skipped:
             for warning in report.warnings:
@@ -61,7 +74,8 @@ class Printer:
             self.line(f"nothing changed since the last build ({counts}); nothing written "
                       f"[{report.elapsed:.2f} s]", level=0)
             return
-        self.line(f"built {counts} in {report.elapsed:.2f} s", level=0)
+        verb = "checked" if report.checked else "built"
+        self.line(f"{verb} {counts} in {report.elapsed:.2f} s", level=0)
         changes = report.changes
         if changes is not None:
             if changes.first_build:
