@@ -94,9 +94,23 @@ def _allowed_tag(raw: str) -> str | None:
 
 
 def _render_html_inline(
-    self: RendererHTML, tokens: list[Token], idx: int, options: object, env: object
+    self: RendererHTML, tokens: list[Token], idx: int, options: object, env: dict[str, list[str]]
 ) -> str:
-    return _allowed_tag(tokens[idx].content) or html.escape(tokens[idx].content, quote=False)
+    raw = tokens[idx].content
+    tag = _allowed_tag(raw)
+    if tag is None:
+        return html.escape(raw, quote=False)
+    # A closing tag passes only if its opening tag passed (``env`` is new for every render):
+    # otherwise the sanitizer would silently drop it, e.g. the ``</sup>`` of an escaped
+    # ``<sup onclick=…>``, and the author's text would lose it.
+    opened = env.setdefault("cheatdeck_open_tags", [])
+    if tag.startswith("</"):
+        if tag[2:-1] not in opened:
+            return html.escape(raw, quote=False)
+        opened.remove(tag[2:-1])
+    elif tag != "<br>":
+        opened.append(tag[1:-1])
+    return tag
 
 
 def _render_html_block(

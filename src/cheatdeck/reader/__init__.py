@@ -34,6 +34,9 @@ def read_text(text: str, *, path: str = "<string>") -> tuple[Sheet | None, list[
         content.
     """
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return None, [Diagnostic(path, 1, 1, "error", "the sheet is empty",
+                                 "write `# Title` and a Q&A table, or remove the file")]
     repaired = repair(text, path=path)
     sheet, found = build_sheet(repaired, path=path, parser=make_structure_parser())
     diagnostics = repaired.diagnostics + found

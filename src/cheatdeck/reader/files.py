@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 from cheatdeck.diagnostics import Diagnostic
 
 SHEET_SUFFIX = ".md"
+_UTF_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),  # before UTF-16's
+    (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"),
+)
+"""Byte-order marks of encodings a sheet is sometimes saved in by mistake (Windows editors)."""
 
 
 def _error(path: Path, message: str, hint: str, line: int = 1, col: int = 1) -> Diagnostic:
@@ -42,18 +48,23 @@ def decode(path: Path) -> tuple[str, Diagnostic | None]:
     """Read a sheet file as UTF-8 (a BOM is allowed and dropped).
 
     Returns:
-        ``(text, None)``, or ``("", error)`` for: a folder, an unreadable file, UTF-16 (a BOM
+        ``(text, None)``, or ``("", error)`` for: a folder, something that is not a regular file
+        (a FIFO or device would block or never end), an unreadable file, UTF-16 or UTF-32 (a BOM
         says so), a binary file (NUL bytes), bytes that are not UTF-8 (line and column of the
-        first bad byte).
+        first bad byte). An empty file decodes to ``""``; the reader reports it.
     """
     try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            return "", _error(path, "is a folder, not a sheet file", "pass a `.md` file")
+        if not stat.S_ISREG(mode):
+            return "", _error(path, "is not a regular file", "pass a `.md` file")
         data = path.read_bytes()
-    except IsADirectoryError:
-        return "", _error(path, "is a folder, not a sheet file", "pass a `.md` file")
     except OSError as exc:
         return "", _error(path, f"cannot read the file: {exc.strerror}", "check its permissions")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "", _error(path, "file is UTF-16, not UTF-8", "save it as UTF-8")
+    for bom, encoding in _UTF_BOMS:
+        if data.startswith(bom):
+            return "", _error(path, f"file is {encoding}, not UTF-8", "save it as UTF-8")
     if b"\x00" in data:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         return "", _error(path, "file holds NUL bytes: not a text file", "save it as UTF-8 text",

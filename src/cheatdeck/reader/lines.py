@@ -15,13 +15,20 @@ from dataclasses import dataclass, field
 import emoji
 
 from cheatdeck.diagnostics import Diagnostic
+from cheatdeck.reader.cells import count_cells, has_pipe, is_delimiter_row, split_row
 
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_FENCE = re.compile(r" {0,3}(?:(`{3,})(?![^`]*`)|(~{3,}))")
+"""A fence opening (CommonMark 4.5): a backtick fence's info string holds no backtick."""
 _ATX_H1 = re.compile(r" {0,3}#(?:[ \t]|$)")
 _ATX_ANY = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 _BULLET = re.compile(r" {0,3}[-*+][ \t]+")
 _GOTCHA_START = re.compile(r" {0,3}[-*+][ \t]+[\"“]")
-_DELIMITER_CELL = re.compile(r":?-+:?")
+_RUN_IN_GOTCHA = re.compile(r" (?=- [ \t]*[\"“][^\"“”]{1,300}[\"”]\s*(?:—|–|-))")
+"""A space before a gotcha bullet run into the text. The claim excludes every quote mark, so
+each character is scanned for at most one candidate (no quadratic rescans on long lines)."""
+_HEADING_LIKE = re.compile(r"[ \t]*#{1,2}(?!#)")
+"""A line a reader would take for a title or section heading, even if CommonMark does not
+(`##TOKENS` needs a space; an indented one is code)."""
 _MAX_SECTION_LINE = 80
 """A plain emoji line longer than this is prose, not a section heading."""
 
@@ -35,12 +42,16 @@ class RepairedText:
         origin: for each output line, its 1-based source line.
         col: for each output line, the 1-based source column its first character came from.
         diagnostics: warnings for every repair, errors for rows that cannot be read.
+        looks: source lines that look like a table row, a gotcha bullet or a heading
+            (``"table row"``, ``"gotcha"``, ``"heading"``), outside fenced code: each must end up
+            in the model or in a diagnostic (checked in :mod:`cheatdeck.reader.coverage`).
     """
 
     lines: list[str] = field(default_factory=list)
     origin: list[int] = field(default_factory=list)
     col: list[int] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    looks: dict[int, str] = field(default_factory=dict)
 
     def add(self, text: str, line: int, col: int = 1) -> None:
         """Append one output line that came from source ``line``, ``col``."""
@@ -52,51 +63,6 @@ class RepairedText:
     def text(self) -> str:
         """The repaired Markdown as one string ending in a newline."""
         return "\n".join(self.lines) + "\n"
-
-
-_CELL_PIPE = re.compile(r"(?<!\\)\|")
-"""A cell separator: a pipe not directly after a backslash (markdown-it's escapedSplit rule)."""
-
-
-def split_row(line: str) -> list[tuple[str, int]]:
-    """Split a table row into cells the way markdown-it (and GFM) does.
-
-    Args:
-        line: one source line of a table.
-
-    Returns:
-        ``(cell text, 1-based column)`` pairs; outer pipes dropped, cells stripped, ``\\|`` kept
-        as written (markdown-it unescapes it later). A pipe inside a code span still splits, as
-        in the GFM spec (https://github.github.com/gfm/#tables-extension- , example 200).
-    """
-    cells: list[tuple[str, int]] = []
-    start = 0
-    for match in _CELL_PIPE.finditer(line):
-        cells.append((line[start:match.start()], start + 1))
-        start = match.end()
-    cells.append((line[start:], start + 1))
-    if cells and not cells[0][0].strip():
-        cells.pop(0)
-    if cells and not cells[-1][0].strip():
-        cells.pop()
-    out = []
-    for text, col in cells:
-        stripped = text.lstrip()
-        out.append((stripped.rstrip(), col + len(text) - len(stripped)))
-    return out
-
-
-def has_pipe(line: str) -> bool:
-    """Return True if ``line`` holds a pipe that is not escaped with a backslash."""
-    return "|" in line and _CELL_PIPE.search(line) is not None
-
-
-def is_delimiter_row(line: str) -> bool:
-    """Return True for a GFM delimiter row (``|---|:--:|``), whatever its cell count."""
-    if "-" not in line or (not has_pipe(line) and ":" not in line):
-        return False
-    cells = split_row(line)
-    return bool(cells) and all(_DELIMITER_CELL.fullmatch(c.replace(" ", "")) for c, _ in cells)
 
 
 def leading_emoji(text: str) -> str:
@@ -113,14 +79,14 @@ def leading_emoji(text: str) -> str:
 
 def _gotcha_splits(line: str) -> list[int]:
     """Offsets in ``line`` where a gotcha bullet (`` - "Claim" —``) was run into the text."""
-    offsets = []
-    pos = line.find(" - ", 1)
-    while pos != -1:
-        rest = line[pos + 1 :]
-        if _GOTCHA_START.match(rest) and re.match(r"-\s+[\"“][^\"”]{1,300}[\"”]\s*(?:—|–|--?)", rest):
-            offsets.append(pos + 1)
-        pos = line.find(" - ", pos + 1)
-    return offsets
+    return [match.end() for match in _RUN_IN_GOTCHA.finditer(line, 1)]
+
+
+def _closing_fence(opening: re.Match[str]) -> re.Pattern[str]:
+    """The closing fence for ``opening``: same character, at least as long, nothing after it
+    (CommonMark 4.5)."""
+    run = opening.group(1) or opening.group(2)
+    return re.compile(rf" {{0,3}}{re.escape(run[0])}{{{len(run)},}}[ \t]*")
 
 
 def repair(text: str, *, path: str) -> RepairedText:
@@ -138,7 +104,7 @@ def repair(text: str, *, path: str) -> RepairedText:
     out = RepairedText()
     warn = out.diagnostics.append
     has_title = _has_h1(src)
-    fence: str | None = None
+    fence: re.Pattern[str] | None = None
     title_done = has_title
     table_cols = 0  # >0 while inside a table: the header's cell count
     awaiting_delimiter = False
@@ -149,11 +115,11 @@ def repair(text: str, *, path: str) -> RepairedText:
         stripped = raw.strip()
         if fence is not None:
             out.add(raw, lineno)
-            if raw.strip().startswith(fence):
+            if fence.fullmatch(raw):
                 fence = None
             continue
         if fenced := _FENCE.match(raw):
-            fence = fenced.group(1)[0] * 3
+            fence = _closing_fence(fenced)
             table_cols = 0
             in_gotchas = False
             out.add(raw, lineno)
@@ -163,6 +129,7 @@ def repair(text: str, *, path: str) -> RepairedText:
             in_gotchas = False
             out.add(raw, lineno)
             continue
+        _classify(raw, stripped, lineno, out.looks)
         if not title_done:
             title_done = True
             if not _ATX_ANY.match(raw):
@@ -178,12 +145,13 @@ def repair(text: str, *, path: str) -> RepairedText:
                             f"plain line starting with an emoji is read as section `{title}`",
                             f"write `## {emo} {title}`"))
             out.add(f"## {emo} {title}", lineno)
+            out.looks[lineno] = "heading"
             table_cols = 0
             in_gotchas = False
             continue
         next_line = src[index + 1] if index + 1 < len(src) else ""
         if has_pipe(raw) and is_delimiter_row(next_line) and not is_delimiter_row(raw):
-            header_cells = len(split_row(raw))
+            header_cells = count_cells(raw)
             if table_cols:
                 warn(Diagnostic(path, lineno, 1, "warning",
                                 "a new table header starts inside the previous table; "
@@ -192,25 +160,28 @@ def repair(text: str, *, path: str) -> RepairedText:
             if out.lines and out.lines[-1].strip() and not _ATX_ANY.match(out.lines[-1]):
                 out.add("", lineno)  # a table may follow a paragraph; keep it its own block
             out.add(raw, lineno)
+            out.looks[lineno] = "table row"
             table_cols = header_cells
             awaiting_delimiter = True  # guaranteed: the next line is a delimiter row
             in_gotchas = False
             continue
         if awaiting_delimiter:
             awaiting_delimiter = False
-            cells = len(split_row(raw))
+            cells = count_cells(raw)
             if cells != table_cols:
                 warn(Diagnostic(path, lineno, 1, "warning",
                                 f"delimiter row has {cells} cell{'s' if cells != 1 else ''}, "
                                 f"header has {table_cols}",
-                                "write one `---` cell per column: `|" + " --- |" * table_cols + "`"))
+                                _delimiter_hint(table_cols)))
                 raw = "|" + " --- |" * table_cols
             out.add(raw, lineno)
+            out.looks[lineno] = "table row"
             continue
         if table_cols:
             if has_pipe(raw):
                 _check_row(raw, lineno, table_cols, path, out)
                 out.add(raw, lineno)
+                out.looks[lineno] = "table row"
                 continue
             if not _ATX_ANY.match(raw):
                 warn(Diagnostic(path, lineno, 1, "warning",
@@ -232,9 +203,15 @@ def repair(text: str, *, path: str) -> RepairedText:
     return out
 
 
+def _delimiter_hint(columns: int) -> str:
+    if columns > 8:  # a hint stays one readable line, whatever the header's width
+        return f"write one `---` cell for each of the {columns} columns"
+    return "write one `---` cell per column: `|" + " --- |" * columns + "`"
+
+
 def _check_row(raw: str, lineno: int, table_cols: int, path: str, out: RepairedText) -> None:
-    cells = split_row(raw)
-    if len(cells) > table_cols:
+    if count_cells(raw) > table_cols:
+        cells = split_row(raw)
         extra_col = cells[table_cols][1]
         out.diagnostics.append(Diagnostic(
             path, lineno, extra_col, "error",
@@ -245,6 +222,7 @@ def _check_row(raw: str, lineno: int, table_cols: int, path: str, out: RepairedT
 def _split_gotchas(raw: str, lineno: int, path: str, out: RepairedText) -> None:
     start = 0
     for offset in _gotcha_splits(raw):
+        out.looks[lineno] = "gotcha"
         out.diagnostics.append(Diagnostic(
             path, lineno, offset + 1, "warning",
             "a gotcha bullet runs into the previous text; read as a new bullet",
@@ -254,15 +232,26 @@ def _split_gotchas(raw: str, lineno: int, path: str, out: RepairedText) -> None:
     out.add(raw[start:], lineno, start + 1)
 
 
+def _classify(raw: str, stripped: str, lineno: int, looks: dict[int, str]) -> None:
+    """Note a line that looks like a table row, gotcha or heading wherever it stands; lines
+    the repair itself reads as such are noted where it does."""
+    if stripped.startswith("|") and has_pipe(stripped[1:]) and not is_delimiter_row(stripped):
+        looks[lineno] = "table row"
+    elif _GOTCHA_START.match(stripped):
+        looks[lineno] = "gotcha"
+    elif _HEADING_LIKE.match(raw):
+        looks[lineno] = "heading"
+
+
 def _has_h1(lines: list[str]) -> bool:
     fence = None
     for raw in lines:
         if fence is not None:
-            if raw.strip().startswith(fence):
+            if fence.fullmatch(raw):
                 fence = None
             continue
         if fenced := _FENCE.match(raw):
-            fence = fenced.group(1)[0] * 3
+            fence = _closing_fence(fenced)
             continue
         if _ATX_H1.match(raw):
             return True

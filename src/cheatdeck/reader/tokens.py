@@ -14,10 +14,13 @@ from markdown_it.token import Token
 from cheatdeck.diagnostics import Diagnostic
 from cheatdeck.ids import slug
 from cheatdeck.model import Block, Card, FactRow, FactTable, Prose, Section, Sheet, SourcePos
+from cheatdeck.reader.coverage import unread_lines
 from cheatdeck.reader.lines import RepairedText, leading_emoji
+from cheatdeck.reader.table_rule import Row, use_table_rule
 
 _GOTCHA = re.compile(r"[\"“](?P<q>.+?)[\"”]\s*(?:—|–|--?)(?:\s+(?P<a>.*)|$)", re.DOTALL)
 _FOOTER = re.compile(r"next\s*[:→]", re.IGNORECASE)
+_TAG_SEPARATOR = re.compile(r"[\s,]+")
 QA_EXTRA_COLUMNS = ("tags", "extra", "id")
 """Optional Q&A columns after ``Question | Answer``, matched case-insensitively."""
 
@@ -25,13 +28,15 @@ QA_EXTRA_COLUMNS = ("tags", "extra", "id")
 def make_structure_parser() -> MarkdownIt:
     """Build the markdown-it-py parser the reader uses for block structure.
 
-    CommonMark plus GFM tables; raw HTML is *not* recognized as a block (``html=False``), so a
-    stray ``<div>`` line in a pasted sheet cannot swallow the cards after it. Inline parsing is
-    off: the reader keeps each block's inline *source* (``token.content``); rendering it is the
+    CommonMark plus GFM tables (read by :mod:`cheatdeck.reader.table_rule`: rows on the
+    ``table_open`` token); raw HTML is *not* recognized as a block (``html=False``), so a stray
+    ``<div>`` line in a pasted sheet cannot swallow the cards after it. Inline parsing is off: the
+    reader keeps each block's inline *source* (``token.content``); rendering it is the
     renderers' job.
     """
-    return MarkdownIt("commonmark", {"html": False}).enable("table").disable(
+    md = MarkdownIt("commonmark", {"html": False}).enable("table").disable(
         ["inline", "text_join"])
+    return use_table_rule(md)
 
 
 def clean(text: str) -> str:
@@ -60,6 +65,11 @@ class _Walk:
     subtitle: str = ""
     footer: str = ""
     sections: list[_SectionDraft] = field(default_factory=list)
+    placed: set[int] = field(default_factory=set)
+    """Source lines that became a card, a fact row, a table header or a heading."""
+
+    def place(self, out_line: int) -> None:
+        self.placed.add(self.rep.origin[out_line])
 
     def pos(self, out_line: int, col: int | None = None) -> SourcePos:
         return SourcePos(self.path, self.rep.origin[out_line],
@@ -74,7 +84,11 @@ class _Walk:
             pos = self.pos(at)
             self.report("warning", pos, "content before the first `##` section is put in a "
                         "section named after the sheet", "start a section with `## Title`")
-            self.sections.append(_SectionDraft(self.title or "General", "", pos))
+            # Split a leading emoji off as a `##` heading would, so the canonical writer's
+            # `## <emoji> <title>` reads back to this same section.
+            emo = leading_emoji(self.title)
+            self.sections.append(_SectionDraft(self.title[len(emo):].strip() or "General", emo,
+                                               pos))
         return self.sections[-1]
 
     def flush_prose(self) -> None:
@@ -91,6 +105,7 @@ class _Walk:
     def add(self, block: Block, at: int) -> None:
         self.flush_prose()
         self.section(at).blocks.append(block)
+        self.place(at)
 
 
 def _top_level(tokens: list[Token]) -> Iterator[tuple[Token, list[Token]]]:
@@ -147,6 +162,8 @@ def build_sheet(rep: RepairedText, *, path: str, parser: MarkdownIt) -> tuple[Sh
         else:
             walk.add_prose(start, end)
     walk.flush_prose()
+    walk.diagnostics += unread_lines(path, rep.looks, walk.placed,
+                                     rep.diagnostics + walk.diagnostics)
     if not walk.title:
         return None, walk.diagnostics
     sections = _finish_sections(walk.sections)
@@ -158,6 +175,7 @@ def _heading(walk: _Walk, opener: Token, inline: Token) -> None:
     start = (opener.map or (0, 0))[0]
     text = clean(inline.content)
     walk.flush_prose()
+    walk.place(start)
     if opener.tag == "h1":
         if walk.title:
             walk.report("error", walk.pos(start), "a second `#` title in one file",
@@ -175,24 +193,24 @@ def _heading(walk: _Walk, opener: Token, inline: Token) -> None:
 
 
 def _table(walk: _Walk, group: list[Token], start: int, end: int) -> None:
-    rows: list[tuple[int, list[str]]] = []
-    for index, token in enumerate(group):
-        if token.type == "tr_open":
-            line = (token.map or (start, start))[0]
-            cells = []
-            for inner in group[index + 1:]:
-                if inner.type == "tr_close":
-                    break
-                if inner.type == "inline":
-                    cells.append(clean(inner.content))
-            rows.append((line, cells))
-    (head_line, header), body = rows[0], rows[1:]
+    rows: list[Row] = group[0].meta["rows"]
+    (head_line, head_cells), body = rows[0], rows[1:]
+    header = [clean(cell) for cell in head_cells]
+    width = len(header)
+    # Cells beyond the header's count were reported by the repair pass; markdown-it drops them.
+    # Missing cells are not padded to the header's width (a huge header could make that
+    # quadratic); two are enough for a question and an answer, and validate reports the rest.
+    body = [(line, [clean(cell) for cell in cells[:width]] + [""] * (2 - len(cells)))
+            for line, cells in body]
     names = [h.casefold() for h in header]
-    if len(header) == 2 or names[:2] == ["question", "answer"]:
+    walk.place(head_line)
+    walk.place(head_line + 1)  # the delimiter row
+    if width == 2 or names[:2] == ["question", "answer"]:
         _qa_rows(walk, header, names, head_line, body)
-    elif len(header) < 2:
+    elif width < 2:
         walk.report("warning", walk.pos(head_line), "a one-column table makes no cards; kept "
                     "as text", "Q&A tables have two columns: `| Question | Answer |`")
+        _rows_not_read(walk, head_line, body)
         walk.add_prose(start, end)
     else:
         _fact_rows(walk, header, head_line, body)
@@ -206,20 +224,31 @@ def _qa_rows(walk: _Walk, header: list[str], names: list[str], head_line: int,
         walk.report("error", walk.pos(head_line),
                     f"unknown or repeated Q&A column(s): {', '.join(unknown) or 'repeated'}",
                     "after `Question | Answer` a Q&A table may have Tags, Extra and ID columns")
+        _rows_not_read(walk, head_line, body)
         return
     if not body:
         walk.report("warning", walk.pos(head_line), "table has no rows", "add rows or remove it")
     for line, cells in body:
         named = dict(zip(extra_cols, cells[2:]))
-        tags = tuple(t for t in re.split(r"[\s,]+", named.get("tags", "")) if t)
+        tags = tuple(t for t in _TAG_SEPARATOR.split(named["tags"]) if t) if "tags" in named \
+            else ()
         card = Card(cells[0], cells[1], "qa", named.get("extra", ""), tags, named.get("id", ""),
                     walk.pos(line))
         walk.add(card, line)
 
 
+def _rows_not_read(walk: _Walk, head_line: int, body: list[Row]) -> None:
+    """One warning per row of a table that makes no cards: rows seen = made + reported."""
+    table_line = walk.rep.origin[head_line]
+    for line, _ in body:
+        walk.report("warning", walk.pos(line), f"no card made from this row: its table "
+                    f"(line {table_line}) makes no cards", "fix the table's header")
+
+
 def _fact_rows(walk: _Walk, header: list[str], head_line: int,
                body: list[tuple[int, list[str]]]) -> None:
     rows = tuple(FactRow(cells[0], tuple(cells[1:]), walk.pos(line)) for line, cells in body)
+    walk.placed.update(walk.rep.origin[line] for line, _ in body)
     if not rows:
         walk.report("warning", walk.pos(head_line), "table has no rows", "add rows or remove it")
     walk.add(FactTable(tuple(header), rows, walk.pos(head_line)), head_line)

@@ -54,6 +54,18 @@ def _check_card(card: Card, first_seen: dict[str, SourcePos]) -> list[Diagnostic
     return []
 
 
+_NAMED_COLUMNS = 5
+"""At most this many column names in one message; the rest are counted."""
+
+
+def _column_list(table: FactTable, empty: list[int], absent: range) -> str:
+    """``"Layers, Heads"`` or ``"A, B, C, D, E and 7 more"``: columns of ``empty + absent``."""
+    shown = [*empty[:_NAMED_COLUMNS], *absent[:_NAMED_COLUMNS]][:_NAMED_COLUMNS]
+    more = len(empty) + len(absent) - len(shown)
+    names = ", ".join(table.columns[i + 1] for i in shown)
+    return f"{names} and {more} more" if more else names
+
+
 def _check_table(table: FactTable) -> list[Diagnostic]:
     found = []
     subjects: dict[str, SourcePos] = {}
@@ -63,11 +75,14 @@ def _check_table(table: FactTable) -> list[Diagnostic]:
             found.append(_error(row.pos, "empty first cell in a fact row",
                                 f"name what the row is about ({table.columns[0]})"))
             continue
-        missing = [table.columns[i + 1] for i in range(width)
-                   if i >= len(row.values) or not row.values[i]]
-        if missing:
+        # Work in the row's own size: a short row under a very wide header must not cost
+        # columns × rows, and its message names a few columns, not thousands.
+        empty = [i for i, value in enumerate(row.values[:width]) if not value]
+        absent = range(len(row.values), width)
+        if empty or absent:
             found.append(_error(row.pos, f"fact row {row.subject!r} has no value for "
-                                f"{', '.join(missing)}", "fill every cell (write `?` if unknown)"))
+                                f"{_column_list(table, empty, absent)}",
+                                "fill every cell (write `?` if unknown)"))
         key = question_key(row.subject)
         if key in subjects:
             found.append(_error(row.pos, f"duplicate fact row {row.subject!r}: also at line "

@@ -1,0 +1,83 @@
+"""Hostile inputs for the reader and the shared renderer, and their timings at growing sizes.
+
+``python -m benchmarks.hostile`` prints, for each input, the time to read it and to render every
+card at sizes n/4 and n, and the ratio of the two: about 4 for linear time, 16 for quadratic
+(ratios of times under ~10 ms are noise).
+The inputs of issue 7 item 3 are here at their stated sizes: 100,000 pipes on one line, 50,000
+nested emphasis markers, a 1 MB cell and a 10 MB sheet. tests/test_hardening_linear.py runs the
+same generators at small sizes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from cheatdeck.markup import MarkupRenderer
+from cheatdeck.reader import read_text
+
+HEAD = "# S\n\n## A\n\n| Question | Answer |\n| --- | --- |\n"
+
+
+def _ten_mb_sheet(n: int) -> str:
+    rows = [f"| Question {i}: what does `x_{i}` do with $n^{i}$? | It **adds** {i} \\| {i + 1}"
+            f" to the <br> sum, see *note* {i} |" for i in range(n)]
+    sections = [f"## Section {start}\n\n| Question | Answer |\n| --- | --- |\n"
+                + "\n".join(rows[start:start + 500]) for start in range(0, n, 500)]
+    return "# Big\n\n" + "\n\n".join(sections) + "\n"
+
+
+HOSTILE: dict[str, tuple[Callable[[int], str], int]] = {
+    "pipes on one line": (lambda n: HEAD + "| q | " + "|" * n + "\n", 100_000),
+    "pipes in a header": (lambda n: "# S\n\n## A\n\n" + "|" * n + "\n" + "|-" * n + "\n"
+                          + "| a |\n" * 100, 100_000),
+    "escaped pipes": (lambda n: HEAD + "| q | " + "\\|" * (n // 2) + " |\n", 100_000),
+    "nested emphasis": (lambda n: HEAD + "| q | " + "*" * (n // 2) + "a" + "*" * (n // 2)
+                        + " |\n", 50_000),
+    "open brackets": (lambda n: HEAD + "| q | " + "[" * n + " |\n", 50_000),
+    "one 1 MB cell": (lambda n: HEAD + "| q | " + "word " * (n // 5) + "|\n", 1_000_000),
+    "run-in gotchas": (lambda n: '# S\n\n## A\n\n- "a" — b' + ' - "x' * (n // 5) + "\n",
+                       100_000),
+    "unclosed quotes": (lambda n: '# S\n\n## A\n\n- "a' + '" ' * (n // 2) + "\n", 100_000),
+    "dollars and backticks": (lambda n: HEAD + "| q | " + "$a `" * (n // 4) + " |\n", 100_000),
+    "nested lists": (lambda n: HEAD + "| q | a |\n\n" + "- " * (n // 2) + "x\n", 100_000),
+    "dashes then a delimiter": (lambda n: "# S\n\n## A\n\n" + "-" * n + "x\n|---|\n", 100_000),
+    "10 MB sheet": (lambda n: _ten_mb_sheet(n // 100), 10_000_000),
+}
+"""name → (make text of about n characters, the size issue 7 names or a default)."""
+
+
+def time_once(text: str, markup: MarkupRenderer | None) -> tuple[float, float]:
+    """Seconds to read ``text``, and to render every card's question and answer after that
+    (0 when ``markup`` is None)."""
+    start = time.perf_counter()
+    sheet, _ = read_text(text, path="hostile.md")
+    read = time.perf_counter()
+    if markup is None or sheet is None:
+        return read - start, 0.0
+    for card in sheet.cards:
+        markup.inline(card.question)
+        markup.block(card.answer)
+    return read - start, time.perf_counter() - read
+
+
+def best_time(text: str, markup: MarkupRenderer | None, runs: int = 3) -> tuple[float, float]:
+    """The fastest of ``runs`` timings (the least disturbed by other load), read and render."""
+    times = [time_once(text, markup) for _ in range(runs)]
+    return min(t[0] for t in times), min(t[1] for t in times)
+
+
+def main() -> None:
+    """Print a Markdown table: per input, read and render seconds at n/4 and n, and the ratios."""
+    markup = MarkupRenderer()
+    print("| input | n | read s (n/4 → n) | ratio | render s (n/4 → n) | ratio |\n"
+          "|---|---|---|---|---|---|")
+    for name, (make, size) in HOSTILE.items():
+        runs = 1 if size >= 10_000_000 else 3
+        (r1, m1), (r4, m4) = (best_time(make(size // d), markup, runs) for d in (4, 1))
+        print(f"| {name} | {size:,} | {r1:.3f} → {r4:.3f} | {r4 / max(r1, 1e-4):.1f} "
+              f"| {m1:.3f} → {m4:.3f} | {m4 / max(m1, 1e-4):.1f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
