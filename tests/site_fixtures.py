@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from cheatdeck.model import Library
@@ -73,3 +78,26 @@ def build_test_site(library: Library, root: Path) -> Path:
         deck_path=deck,
     )
     return site_dir
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass  # keep the test output free of access logs
+
+
+@contextmanager
+def serve_directory(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` with a stdlib HTTP server on 127.0.0.1 (free port) in a thread.
+
+    Yields the base URL (``http://127.0.0.1:PORT/``); the server stops on exit.
+    """
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

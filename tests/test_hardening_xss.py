@@ -8,10 +8,7 @@ template syntax shown as the literal text the author wrote.
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -22,7 +19,7 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from cheatdeck.anki import build_package, write_apkg
 from cheatdeck.model import Library
 from cheatdeck.reader import read_text
-from site_fixtures import build_test_site
+from site_fixtures import build_test_site, serve_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.anki]
 
@@ -136,20 +133,10 @@ def test_anki_card_html_is_inert_in_chromium(library: Library, tmp_path: Path, p
 
 @pytest.fixture(scope="module")
 def site_url(library: Library, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site_dir = build_test_site(library, tmp_path_factory.mktemp("xss-site"))
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve_directory(build_test_site(library, tmp_path_factory.mktemp("xss-site"))) as url:
+        yield url
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-        pass
 
 
 @pytest.mark.parametrize("path", ["xss/payloads.html", "index.html", "quiz.html"])

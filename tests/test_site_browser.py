@@ -7,17 +7,14 @@ page must end with all three lists empty.
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Route, expect, sync_playwright
-from site_fixtures import ROOT, browser_library, build_test_site
+from site_fixtures import ROOT, browser_library, build_test_site, serve_directory
 
 pytestmark = pytest.mark.browser
 
@@ -30,22 +27,13 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 SHEET = "stage-1-interview-cheat-sheet"
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-        pass  # keep the test output free of access logs
 
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site_dir = build_test_site(browser_library(), tmp_path_factory.mktemp("browser-site"))
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve_directory(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
