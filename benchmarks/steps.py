@@ -73,6 +73,11 @@ def setup(name: str, source: Path, work: Path) -> Callable[[], None]:
     if name == "deck":
         return lambda: (work / "ours.apkg").write_bytes(package_bytes(
             build_package(library, root_deck="Bench", timestamp=TIMESTAMP)))
+    if name == "deck-warm":
+        renderer = MarkupRenderer()  # fields rendered once in setup, as the site build shares them
+        build_package(library, root_deck="Bench", timestamp=TIMESTAMP, renderer=renderer)
+        return lambda: (work / "warm.apkg").write_bytes(package_bytes(build_package(
+            library, root_deck="Bench", timestamp=TIMESTAMP, renderer=renderer)))
     if name == "genanki":
         return raw_genanki(library, work / "raw.apkg")
     if name == "site":
