@@ -30,13 +30,12 @@ def test_a_ten_mb_sheet_grows_linearly_too() -> None:
     assert large < 8 * small + 0.02, (small, large)
 
 
-def test_issue_sizes_read_within_a_second() -> None:
-    """100,000 pipes on one line, and a 1 MB cell, read at full size (about 0.15 s and 0.06 s)."""
+def test_issue_sizes_read_to_a_model() -> None:
+    """100,000 pipes on one line and a 1 MB cell read at full size (their times are measured by
+    ``python -m benchmarks.hostile``, not asserted here: speed lives in benchmarks)."""
     for name in ("pipes on one line", "one 1 MB cell"):
         make, size = HOSTILE[name]
-        text = make(size)
-        assert best_time(text, None, runs=1)[0] < 1.0, name
-        assert read_text(text, path="x.md")[0] is not None
+        assert read_text(make(size), path="x.md")[0] is not None, name
 
 
 def test_a_wide_header_over_short_rows_names_a_few_columns() -> None:
