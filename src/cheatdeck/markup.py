@@ -13,23 +13,30 @@ same in Anki and on the site. Rules:
 * ``{`` and ``}`` are written as character references, so Anki can never read ``{{Field}}`` or
   ``{{c1::…}}`` out of content (its template and cloze parsers work on the raw field text).
 * Fenced code is highlighted at build time with Pygments (CSS classes, no script).
+* Images: ``![alt](ref)`` becomes ``<img src="<base><file name>">`` only when ``ref`` is in the
+  renderer's ``media`` map (the images the reader checked and read, named by content); any other
+  image is shown as its alt text, so no fragment ever makes Anki or a browser fetch a file from
+  elsewhere or from the network. ``base`` is per call: ``""`` in Anki (media are flat), a
+  relative folder on the site (it depends on the page's depth).
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from html.parser import HTMLParser
-from typing import Literal
+from typing import Any, Literal
 
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
-from mdit_py_plugins.dollarmath import dollarmath_plugin
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
+
+from cheatdeck.syntax import make_syntax
 
 RAW_HTML_ALLOWED = frozenset({"br", "sup", "sub", "kbd"})
 """Raw HTML tags an author may write in a cell; everything else is escaped (DESIGN.md)."""
@@ -131,6 +138,25 @@ def _render_math_block(
     return "<p>\\[" + html.escape(tokens[idx].content, quote=False) + "\\]</p>\n"
 
 
+def _render_image(
+    self: RendererHTML, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]
+) -> str:
+    token = tokens[idx]
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    name = env.get(_MEDIA, {}).get(token.attrGet("src"))
+    if name is None:  # not an image the reader checked: never emit a src that could fetch
+        return html.escape(alt, quote=False)
+    env[_HAS_IMAGE] = True
+    title = token.attrGet("title")
+    title_attr = f' title="{html.escape(str(title))}"' if title else ""
+    src = html.escape(env.get(_BASE, "") + name)
+    return f'<img src="{src}" alt="{html.escape(alt)}"{title_attr}>'
+
+
+_MEDIA, _BASE, _HAS_IMAGE = "cheatdeck_media", "cheatdeck_media_base", "cheatdeck_has_image"
+"""Keys of the per-render ``env``: ref → file name map, src prefix, "an image was drawn"."""
+
+
 def _highlight(code: str, lang: str, attrs: str) -> str:
     try:
         lexer = get_lexer_by_name(lang) if lang else None
@@ -148,17 +174,18 @@ def make_parser() -> MarkdownIt:
     """Build the one explicitly configured markdown-it-py instance used for rendering.
 
     Returns:
-        A ``MarkdownIt`` with CommonMark, GFM tables and strikethrough, raw HTML tokenized (so the
-        renderer can escape it), no typographer or linkify, dollarmath for ``$…$`` / ``$$…$$``,
-        and Pygments highlighting for fenced code.
+        The reader's syntax (:func:`cheatdeck.syntax.make_syntax`: CommonMark, GFM tables and
+        strikethrough, raw HTML tokenized so the renderer can escape it, dollarmath) with
+        Pygments highlighting for fenced code and the render rules above. The image rule reads
+        the ref → name map and the src prefix from the render's ``env`` (none: alt text only).
     """
-    md = MarkdownIt("commonmark", {"html": True, "highlight": _highlight})
-    md.enable(["table", "strikethrough"])
-    md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False)
+    md = make_syntax()  # the reader parses with the same syntax (images it checked = drawn)
+    md.options["highlight"] = _highlight
     md.add_render_rule("html_inline", _render_html_inline)
     md.add_render_rule("html_block", _render_html_block)
     md.add_render_rule("math_inline", _render_math)
     md.add_render_rule("math_block", _render_math_block)
+    md.add_render_rule("image", _render_image)
     return md
 
 
@@ -170,40 +197,60 @@ class MarkupRenderer:
     """Render cell and prose Markdown to safe HTML fragments.
 
     One instance holds one parser and a memo of what it rendered (cells repeat a lot, and the
-    deck and the site render the same cells): share one instance across a build.
+    deck and the site render the same cells): share one instance across a build. A fragment
+    with no image is the same for every ``media_base``, so it is memoized once for all of them.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, media: Mapping[str, str] | None = None) -> None:
+        """Args:
+            media: ``{image ref: shipped file name}`` (:attr:`cheatdeck.model.Library.media_names`);
+                images not in it are shown as their alt text.
+        """
         self._md = make_parser()
-        self._inline: dict[str, str] = {}
+        self._media = dict(media or {})
+        self._inline: dict[str, str] = {}  # fragments without an image
+        self._inline_images: dict[tuple[str, str], str] = {}  # (base, source) → fragment
 
-    def inline(self, source: str) -> str:
+    def _env(self, media_base: str) -> dict[str, Any]:
+        return {_MEDIA: self._media, _BASE: media_base}
+
+    def inline(self, source: str, *, media_base: str = "") -> str:
         """Render one line of inline Markdown (a question, an answer, a table cell).
 
         Args:
             source: Markdown source, e.g. ``"Use `x | y` and *z*<br>then $n^2$"``.
+            media_base: prefix of an image's file name in ``src`` (``""`` for Anki; the path
+                from the page to the site's media folder).
 
         Returns:
             An HTML fragment with no enclosing ``<p>``; ``""`` for ``""``.
         """
         if (html := self._inline.get(source)) is None:
+            if (html := self._inline_images.get((media_base, source))) is not None:
+                return html
             if source.isprintable() and _INLINE_SYNTAX.isdisjoint(source):
                 html = source.strip()  # no syntax: markdown-it and nh3 change nothing else
+                self._inline[source] = html
+                return html
+            env = self._env(media_base)
+            html = _finish(self._md.renderInline(source, env))
+            if env.get(_HAS_IMAGE):
+                self._inline_images[(media_base, source)] = html
             else:
-                html = _finish(self._md.renderInline(source))
-            self._inline[source] = html
+                self._inline[source] = html
         return html
 
-    def block(self, source: str) -> str:
+    def block(self, source: str, *, media_base: str = "") -> str:
         """Render block Markdown (prose, an answer shown as paragraphs).
 
         Args:
             source: Markdown source of one or more blocks.
+            media_base: as for :meth:`inline`.
 
         Returns:
             An HTML fragment of block elements (``<p>``, ``<ul>``, highlighted ``<div>`` …).
         """
-        return _finish(self._md.render(source))
+        return _finish(self._md.render(source, self._env(media_base)))
 
 
 def _finish(rendered: str) -> str:
