@@ -16,6 +16,11 @@ Why the package is written the way it is (FIELD-NOTES.md):
   in-memory SQLite database instead — the same schema and rows ``write_to_file`` produces — and
   zip its image ourselves with fixed entry dates and modes, fixed member order and deflate. No
   temporary file exists, and the same input gives the same bytes.
+* Images (:class:`cheatdeck.model.Media`, read and checked by the reader) are packed as genanki
+  packs them — zip members ``"0"``, ``"1"`` … and a ``media`` JSON map ``{"0": "<name>"}`` —
+  sorted by their content-hashed name; fields refer to them as ``<img src="<name>">`` (Anki's
+  media folder is flat). Two different files never share a name, and an edited image gets a new
+  name, so a re-import never shows a stale picture from the collection's media folder.
 """
 
 from __future__ import annotations
@@ -126,6 +131,7 @@ class DeckBuild:
         notes: every note (order as in ``collect_notes``): GUID, sheet slug, key, text …
         card_count: how many cards the notes make (a Q&A note 1, a fact note one per value).
         diagnostics: warnings found while building (e.g. a fact row with no value, skipped).
+        media: ``(file name, bytes)`` of every image the cards show, sorted by name.
     """
 
     package: genanki.Package
@@ -133,6 +139,7 @@ class DeckBuild:
     notes: tuple[NoteSpec, ...]
     card_count: int
     diagnostics: tuple[Diagnostic, ...]
+    media: tuple[tuple[str, bytes], ...] = ()
 
     @property
     def note_count(self) -> int:
@@ -166,7 +173,7 @@ def build_package(
         retired: ledger entries to ship as retired notes, their cards suspended
             (:func:`cheatdeck.anki_notes.collect_notes`).
         renderer: the shared Markdown→HTML renderer (share one with the site build: it
-            memoizes); a new one when None.
+            memoizes), made with ``media=library.media_names``; a new one when None.
 
     Returns:
         The :class:`DeckBuild`.
@@ -179,7 +186,8 @@ def build_package(
     if timestamp <= 0:
         raise ValueError(f"timestamp must be positive seconds since the epoch, got {timestamp}")
     notes, warnings = collect_notes(
-        library, root_deck=root_deck, site_url=site_url, renderer=renderer or MarkupRenderer(),
+        library, root_deck=root_deck, site_url=site_url,
+        renderer=renderer or MarkupRenderer(media=library.media_names),
         guid_overrides=guid_overrides, retired=retired,
     )
     clashes = duplicate_guids(notes)
@@ -211,6 +219,7 @@ def build_package(
         notes=notes,
         card_count=card_count,
         diagnostics=tuple(warnings),
+        media=tuple((m.name, m.data) for m in library.media_files),
     )
 
 
@@ -218,8 +227,9 @@ def package_bytes(build: DeckBuild) -> bytes:
     """Return the ``.apkg`` file content of ``build``: the same bytes for the same build.
 
     The collection is genanki's own ``write_to_db`` output in an in-memory SQLite database; the
-    zip holds ``collection.anki2`` then ``media`` (``{}``, no media), both deflated, dated
-    1980-01-01 with mode 0644. SQLite records its library version in the header, so the bytes
+    zip holds ``collection.anki2``, then ``media`` (``{"0": "<name>", …}``, ``{}`` without
+    images), then the images as ``0``, ``1`` … in name order; all deflated, dated 1980-01-01
+    with mode 0644. SQLite records its library version in the header, so the bytes
     are stable on one machine; across machines compare table contents instead (FIELD-NOTES).
     """
     with sqlite3.connect(":memory:") as conn:
@@ -231,7 +241,10 @@ def package_bytes(build: DeckBuild) -> bytes:
     conn.close()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in (("collection.anki2", database), ("media", json.dumps({}).encode())):
+        media_map = {str(index): name for index, (name, _) in enumerate(build.media)}
+        members = [("collection.anki2", database), ("media", json.dumps(media_map).encode()),
+                   *((str(index), data) for index, (_, data) in enumerate(build.media))]
+        for name, data in members:
             info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = _ZIP_UNIX

@@ -32,6 +32,7 @@ from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
 from cheatdeck.reader import read_paths
 from cheatdeck.reader.files import find_sheets
+from cheatdeck.reader.media import IMAGE_SUFFIXES
 from cheatdeck.site.mkdocs_build import build_site
 from cheatdeck.source_date import source_date_epoch
 
@@ -105,14 +106,29 @@ def _walk(node: Traversable, prefix: str = "") -> list[tuple[str, bytes]]:
     return found
 
 
+def image_files(source: Path) -> list[Path]:
+    """Return every file under ``source`` with an image suffix, sorted: what a sheet may show.
+
+    A superset of the images the sheets use (found without reading them), for the no-op
+    fingerprint; symlinked folders are not followed (their targets, if inside, are listed).
+    """
+    if not source.is_dir():
+        return []
+    return sorted((p for p in source.rglob("*")
+                   if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()),
+                  key=lambda p: p.as_posix())
+
+
 def fingerprint(config: Config, options: BuildOptions, sources: list[Path],
-                environ: Mapping[str, str], ledger: str = "") -> str:
+                environ: Mapping[str, str], ledger: str = "",
+                images: list[Path] | None = None) -> str:
     """Return a hash of every input of a build, so an unchanged rebuild can be skipped.
 
     Covers: cheatdeck's version and packaged templates and assets, the configuration, the
-    options, ``mkdocs.yml``, each source file's path and bytes, and ``SOURCE_DATE_EPOCH`` — or,
-    when it is unset, the sources' modification times (they set the deck's timestamp) — and the
-    identity ledger's text (it decides GUIDs and retired notes).
+    options, ``mkdocs.yml``, each source file's and image file's (:func:`image_files`) path and
+    bytes, and ``SOURCE_DATE_EPOCH`` — or, when it is unset, their modification times (they set
+    the deck's timestamp) — and the identity ledger's text (it decides GUIDs and retired notes).
+    An image that cannot be read counts by its error (the reader reports it if it is used).
     """
     digest = hashlib.sha256(f"cheatdeck {__version__}\n{config!r}\n{options!r}\n".encode())
     digest.update(f"ledger\n{len(ledger)}\n{ledger}".encode())
@@ -128,6 +144,13 @@ def fingerprint(config: Config, options: BuildOptions, sources: list[Path],
         data = path.read_bytes()
         mtime = "" if "SOURCE_DATE_EPOCH" in environ else str(int(path.stat().st_mtime))
         digest.update(f"{path.as_posix()}\n{mtime}\n{len(data)}\n".encode() + data)
+    for path in images or ():
+        try:
+            data = path.read_bytes()
+            mtime = "" if "SOURCE_DATE_EPOCH" in environ else str(int(path.stat().st_mtime))
+        except OSError as error:
+            data, mtime = f"unreadable: {error.strerror}".encode(), ""
+        digest.update(f"image {path.as_posix()}\n{mtime}\n{len(data)}\n".encode() + data)
     return digest.hexdigest()
 
 
@@ -170,7 +193,8 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
     sources, _ = find_sheets([source])
     ledger_path = source / LEDGER_FILE
     ledger_text = read_ledger_text(ledger_path)
-    stamp = fingerprint(config, options, sources, environ, ledger_text)
+    images = image_files(source)
+    stamp = fingerprint(config, options, sources, environ, ledger_text, images)
     previous = load_state(state_path)
     outputs_there = (not options.deck or apkg.is_file()) and (
         not options.site or (site_dir / "index.html").is_file())
@@ -192,7 +216,9 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
         return BuildReport(len(library.sheets), sections, notes, cards, warnings, None, (),
                            False, time.perf_counter() - start, checked=True)
 
-    timestamp = source_date_epoch(sources, environ)
+    # An edited image changes its note's field (a new content-hashed name): the deck must be newer.
+    timestamp = source_date_epoch([*sources, *(Path(m.path) for m in library.media_files)],
+                                  environ)
     ledger = Ledger.loads(ledger_text, path=ledger_path.as_posix())
     identities = resolve(library, ledger, timestamp=timestamp, new_identity=options.new_identity)
     new_ledger = identities.ledger.dumps()
@@ -203,7 +229,9 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
     if options.check_only:
         return BuildReport(len(library.sheets), sections, notes, cards, warnings, None, (),
                            False, time.perf_counter() - start, checked=True)
-    renderer = MarkupRenderer()  # one memo for the deck and the site: they render the same cells
+    # One memo for the deck and the site: they render the same cells (images differ only in
+    # their src prefix, which the renderer keys its memo by).
+    renderer = MarkupRenderer(media=library.media_names)
     deck = build_package(library, root_deck=config.deck, site_url=config.site_url,
                          timestamp=timestamp, guid_overrides=identities.overrides,
                          retired=identities.retired, renderer=renderer) if options.deck else None
@@ -213,7 +241,7 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
     if deck and new_ledger != ledger_text:  # the ledger records what was shipped, once shipped
         write_atomic(ledger_path, new_ledger.encode("utf-8"))
         outputs += ((ledger_path, len(new_ledger.encode("utf-8"))),)
-        stamp = fingerprint(config, options, sources, environ, new_ledger)
+        stamp = fingerprint(config, options, sources, environ, new_ledger, images)
     # Retired notes are shipped but reported as removed, as before the ledger.
     digests = note_digests(n for n in deck.notes if not n.retired) if deck else {}
     changes = diff_notes(previous.notes if previous and previous.notes else None,

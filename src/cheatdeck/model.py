@@ -66,6 +66,33 @@ NO_POS = SourcePos("<memory>", 0, 0)
 
 
 @dataclass(frozen=True, slots=True)
+class Media:
+    """An image file a sheet shows, read by the reader from inside the source folder.
+
+    Anki keeps media in one flat folder per collection, by file name, so every image is shipped
+    (in the deck and on the site) under a name made from its content: two different files never
+    share a name (``a.png`` and ``A.PNG``), and the same bytes under two paths ship once.
+
+    Attributes:
+        ref: the image destination as markdown-it gives it (``token.attrGet("src")``, i.e.
+            normalized and percent-encoded, e.g. ``img/my%20plot.png``): the key the renderer
+            looks images up by. Relative to the sheet's folder.
+        name: the shipped file name, ``<first 16 hex digits of the SHA-256>.<suffix, lowercased>``.
+        data: the file's bytes, read once by the reader (so what is hashed is what is shipped;
+            not compared: ``name`` already stands for them).
+        path: the file's path as read (POSIX; not compared).
+        pos: where the image is first written in the sheet (not compared).
+    """
+
+    ref: str
+    name: str
+    data: bytes = field(default=b"", compare=False, repr=False)
+    path: str = field(default="", compare=False)
+    pos: SourcePos = field(default=NO_POS, compare=False)
+
+
+
+@dataclass(frozen=True, slots=True)
 class Card:
     """One question and its answer; becomes one Anki note with one card.
 
@@ -297,6 +324,9 @@ class Sheet:
         footer: a last ``Next: …`` paragraph ("" when none).
         sections: the ``##`` sections in order.
         path: the source file path (not compared).
+        media: the images the sheet shows, one per distinct ``ref``, in order of first use
+            (empty unless read from a file: :func:`cheatdeck.reader.read_file` resolves them).
+            Not in :meth:`to_dict`: the JSON export holds the Markdown, which names the files.
     """
 
     slug: str
@@ -305,6 +335,7 @@ class Sheet:
     footer: str
     sections: tuple[Section, ...]
     path: str = field(default=NO_POS.path, compare=False)
+    media: tuple[Media, ...] = ()
 
     @property
     def cards(self) -> tuple[Card, ...]:
@@ -350,6 +381,25 @@ class Library:
     def sections(self) -> tuple[Section, ...]:
         """Every section of every sheet, in order."""
         return tuple(section for sheet in self.sheets for section in sheet.sections)
+
+    @property
+    def media_names(self) -> dict[str, str]:
+        """``{ref: shipped file name}`` of every image of every sheet (first sheet wins; the
+        reader reports a ref that names two different files in two sheets)."""
+        names: dict[str, str] = {}
+        for sheet in self.sheets:
+            for media in sheet.media:
+                names.setdefault(media.ref, media.name)
+        return names
+
+    @property
+    def media_files(self) -> tuple[Media, ...]:
+        """One :class:`Media` per shipped file name, sorted by name (what the outputs hold)."""
+        files: dict[str, Media] = {}
+        for sheet in self.sheets:
+            for media in sheet.media:
+                files.setdefault(media.name, media)
+        return tuple(files[name] for name in sorted(files))
 
     def to_dict(self) -> dict[str, Any]:
         """Return ``{"schema": 1, "sheets": [...]}``, the documented JSON export."""

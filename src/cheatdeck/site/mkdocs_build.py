@@ -22,7 +22,7 @@ from mkdocs.exceptions import MkDocsException
 from cheatdeck.diagnostics import CheatdeckError, OutputError
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
-from cheatdeck.site.pages import ASSET_DIR, render_site_pages, site_nav
+from cheatdeck.site.pages import ASSET_DIR, media_files, render_site_pages, site_nav
 
 MARKER = ".cheatdeck-docs"
 """File that marks a docs dir as generated, so stale pages may be deleted from it.
@@ -47,8 +47,9 @@ def static_assets() -> dict[str, bytes]:
     }
 
 
-def write_docs(docs_dir: Path, pages: Mapping[str, str], *, deck_path: Path | None = None) -> None:
-    """Make ``docs_dir`` hold exactly the generated pages, the static assets and the deck.
+def write_docs(docs_dir: Path, pages: Mapping[str, str], *, deck_path: Path | None = None,
+               media: Mapping[str, bytes] | None = None) -> None:
+    """Make ``docs_dir`` hold exactly the generated pages, the static assets, images and deck.
 
     Only files whose bytes change are written, so MkDocs' live reload sees real edits only;
     files from an earlier run that are no longer generated are deleted.
@@ -57,6 +58,7 @@ def write_docs(docs_dir: Path, pages: Mapping[str, str], *, deck_path: Path | No
         docs_dir: the docs dir (created if missing).
         pages: docs-relative POSIX path → text, from :func:`render_site_pages`.
         deck_path: the ``.apkg`` to publish next to ``index.md`` under its own name, or None.
+        media: docs-relative path → bytes of the sheets' images (:func:`media_files`).
 
     Raises:
         OutputError: ``docs_dir`` is a non-empty folder that cheatdeck did not create (we never
@@ -64,6 +66,7 @@ def write_docs(docs_dir: Path, pages: Mapping[str, str], *, deck_path: Path | No
     """
     wanted: dict[str, bytes] = {path: text.encode("utf-8") for path, text in pages.items()}
     wanted.update(static_assets())
+    wanted.update(media or {})
     try:
         if deck_path is not None:
             wanted[deck_path.name] = deck_path.read_bytes()
@@ -158,17 +161,18 @@ def build_site(
         site_dir: where MkDocs writes the HTML site (emptied first).
         title: the home page heading (the deck name).
         deck_path: the built ``.apkg`` to offer for download, or None.
-        renderer: the shared Markdown→HTML renderer (a new one if omitted).
+        renderer: the shared Markdown→HTML renderer, made with ``media=library.media_names``
+            (a new one if omitted).
 
     Raises:
         OutputError: the docs dir cannot be written.
         SiteBuildError: MkDocs failed or warned.
     """
-    markup = renderer or MarkupRenderer()
+    markup = renderer or MarkupRenderer(media=library.media_names)
     pages = render_site_pages(
         library, title=title, deck_file=deck_path.name if deck_path else None, renderer=markup
     )
     nav = site_nav(library, renderer=markup)
-    write_docs(docs_dir, pages, deck_path=deck_path)
+    write_docs(docs_dir, pages, deck_path=deck_path, media=media_files(library))
     run_mkdocs(config_file, docs_dir=docs_dir, site_dir=site_dir, nav=nav)
 

@@ -29,6 +29,17 @@ ASSET_DIR = "assets/cheatdeck"
 QUIZ_DATA = f"{ASSET_DIR}/quiz-data.js"
 """Docs-relative path of the generated quiz data script."""
 
+MEDIA_DIR = f"{ASSET_DIR}/media"
+"""Docs-relative folder of the images the sheets show, by content-hashed name
+(:class:`cheatdeck.model.Media`); the same files as in the deck."""
+
+ROOT_MEDIA = f"{MEDIA_DIR}/"
+"""Image ``src`` prefix on pages at the docs root (home, tags, quiz: the quiz data's fragments
+are placed in ``quiz.html``)."""
+
+SECTION_MEDIA = f"../{MEDIA_DIR}/"
+"""Image ``src`` prefix on section pages (one folder down, :func:`section_path`)."""
+
 _ANSWER_LABELS = {"qa": "Answer", "gotcha": "Why"}
 
 
@@ -74,15 +85,17 @@ class _Context:
     markup: MarkupRenderer
     tag_anchors: dict[str, str]
     # Questions, answers and anchors serve the section page, the quiz and the tags page: the
-    # caches make each one computed once per call of render_site_pages.
-    inline_cache: dict[str, str]
+    # caches make each one computed once per call of render_site_pages (and image prefix).
+    inline_cache: dict[str, dict[str, str]]
     anchor_cache: dict[int, tuple[str, ...]]
 
-    def inline(self, source: str) -> str:
-        """Inline Markdown → HTML fragment (the shared renderer's, memoized)."""
-        fragment = self.inline_cache.get(source)
+    def inline(self, source: str, media_base: str = ROOT_MEDIA) -> str:
+        """Inline Markdown → HTML fragment (the shared renderer's, memoized) for a page whose
+        image prefix is ``media_base`` (:data:`ROOT_MEDIA` or :data:`SECTION_MEDIA`)."""
+        cache = self.inline_cache.setdefault(media_base, {})
+        fragment = cache.get(source)
         if fragment is None:
-            fragment = self.inline_cache[source] = self.markup.inline(source)
+            fragment = cache[source] = self.markup.inline(source, media_base=media_base)
         return fragment
 
     def anchors(self, section: Section) -> tuple[str, ...]:
@@ -92,9 +105,13 @@ class _Context:
             self.anchor_cache[key] = section_anchors(section)
         return self.anchor_cache[key]
 
-    def html(self, source: str) -> Markup:
+    def html(self, source: str, media_base: str = ROOT_MEDIA) -> Markup:
         """Inline Markdown → HTML fragment that survives a pass through Python-Markdown."""
-        return Markup(for_markdown(self.inline(source)))
+        return Markup(for_markdown(self.inline(source, media_base)))
+
+    def section_html(self, source: str) -> Markup:
+        """:meth:`html` for a section page (one folder down: images under ``../``)."""
+        return self.html(source, SECTION_MEDIA)
 
     def tag_href(self, name: str) -> str:
         """Link from a section page (one folder down) to a tag on the tags page."""
@@ -104,12 +121,12 @@ class _Context:
 def _card(ctx: _Context, card: Card, anchor: str, heading_id: str) -> str:
     tags = [{"name": t, "href": ctx.tag_href(t)} for t in dict.fromkeys(anki_tag(t) for t in card.tags)]
     return ctx.env.get_template("card.md.j2").render(
-        question=ctx.html(card.question),
+        question=ctx.section_html(card.question),
         anchor=anchor,
         kind=card.kind,
         label=_ANSWER_LABELS[card.kind],
-        answer=ctx.html(card.answer),
-        extra=ctx.html(card.extra) if card.extra else "",
+        answer=ctx.section_html(card.answer),
+        extra=ctx.section_html(card.extra) if card.extra else "",
         tags=tags,
     )
 
@@ -117,14 +134,16 @@ def _card(ctx: _Context, card: Card, anchor: str, heading_id: str) -> str:
 def _table(ctx: _Context, table: FactTable, anchor: str, heading_id: str) -> str:
     return ctx.env.get_template("table.md.j2").render(
         heading_id=heading_id,
-        columns=[ctx.html(c) for c in table.columns],
-        rows=[[ctx.html(cell) for cell in (row.subject, *row.values)] for row in table.rows],
+        columns=[ctx.section_html(c) for c in table.columns],
+        rows=[[ctx.section_html(cell) for cell in (row.subject, *row.values)]
+              for row in table.rows],
     )
 
 
 def _prose(ctx: _Context, prose: Prose, anchor: str, heading_id: str) -> str:
     return ctx.env.get_template("prose.md.j2").render(
-        heading_id=heading_id, html=Markup(for_markdown(ctx.markup.block(prose.text)))
+        heading_id=heading_id,
+        html=Markup(for_markdown(ctx.markup.block(prose.text, media_base=SECTION_MEDIA))),
     )
 
 
@@ -151,8 +170,8 @@ def _section_page(ctx: _Context, sheet: Sheet, section: Section) -> str:
         after_card = after_card or is_card
     return ctx.env.get_template("section.md.j2").render(
         emoji=escape(section.emoji),
-        title=ctx.html(section.title),
-        sheet_title=ctx.html(sheet.title),
+        title=ctx.section_html(section.title),
+        sheet_title=ctx.section_html(sheet.title),
         home_href=f"../index.html#{sheet.slug}",
         quiz_href=f"../quiz.html#{sheet.slug}/{section.slug}",
         card_count=count(section_cards(section), "card"),
@@ -243,14 +262,16 @@ def render_site_pages(
         deck_file: file name of the ``.apkg`` as it will sit next to ``index.md`` (the caller
             copies it there, see :func:`cheatdeck.site.mkdocs_build.write_docs`); ``None`` for no
             download button.
-        renderer: the shared Markdown→HTML renderer (a new one if omitted).
+        renderer: the shared Markdown→HTML renderer, made with ``media=library.media_names``
+            (a new one if omitted).
 
     Returns:
         Docs-relative POSIX path → file text, in a fixed order: ``index.md``, one
         ``<sheet>/<section>.md`` per section, ``tags.md``, ``quiz.md`` and the quiz data script
-        :data:`QUIZ_DATA`. The package's static assets are not included (they are copied as is).
+        :data:`QUIZ_DATA`. The package's static assets and the images (:data:`MEDIA_DIR`,
+        :func:`media_files`) are not included: they are copied as bytes.
     """
-    markup = renderer or MarkupRenderer()
+    markup = renderer or MarkupRenderer(media=library.media_names)
     tag_anchors = _tag_anchors(library)
     ctx = _Context(
         env=_environment(), markup=markup, tag_anchors=tag_anchors, inline_cache={}, anchor_cache={}
@@ -263,6 +284,11 @@ def render_site_pages(
     pages["quiz.md"] = ctx.env.get_template("quiz.md.j2").render(data_src=QUIZ_DATA)
     pages[QUIZ_DATA] = quiz_data_script(library, ctx.inline, ctx.anchors)
     return pages
+
+
+def media_files(library: Library) -> dict[str, bytes]:
+    """Return the images of ``library`` keyed by their docs-relative path (``MEDIA_DIR/<name>``)."""
+    return {f"{MEDIA_DIR}/{media.name}": media.data for media in library.media_files}
 
 
 def site_nav(library: Library, *, renderer: MarkupRenderer | None = None) -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ from cheatdeck.diagnostics import CheatdeckError, SourceError
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
 from cheatdeck.site.mkdocs_build import write_docs
-from cheatdeck.site.pages import render_site_pages, site_nav
+from cheatdeck.site.pages import media_files, render_site_pages, site_nav
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +43,16 @@ class _Docs:
         self.docs_dir = docs_dir
         self.title = title
         self.deck_path = deck_path
+        self.media: dict[str, str] = {}
         self.markup = MarkupRenderer()
         self.nav: list[dict[str, Any]] = []
 
     def regenerate(self) -> None:
         """Read the sheets and rewrite the docs dir. Raises CheatdeckError on bad sources."""
         library = self.load_library()
+        if library.media_names != self.media:  # the renderer's image map is fixed per instance
+            self.media = library.media_names
+            self.markup = MarkupRenderer(media=self.media)
         pages = render_site_pages(
             library,
             title=self.title,
@@ -56,7 +60,7 @@ class _Docs:
             renderer=self.markup,
         )
         nav = site_nav(library, renderer=self.markup)
-        write_docs(self.docs_dir, pages, deck_path=self.deck_path)
+        write_docs(self.docs_dir, pages, deck_path=self.deck_path, media=media_files(library))
         self.nav = nav
 
     def regenerate_or_report(self) -> None:
