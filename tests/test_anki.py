@@ -22,14 +22,13 @@ from cheatdeck.anki import (
     QA_MODEL_NAME,
     DeckBuild,
     build_package,
-    deck_slug,
     default_card_style,
     package_bytes,
     write_apkg,
 )
 from cheatdeck.anki_notes import cloze_text, deck_name, note_tags
 from cheatdeck.diagnostics import ConfigError, OutputError, SourceError
-from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID, card_guid
+from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID, card_guid, deck_slug
 from cheatdeck.model import Card, FactRow, FactTable, Library, Section, Sheet, SourcePos
 from cheatdeck.reader import read_paths, read_text
 from cheatdeck.source_date import source_date_epoch

@@ -51,7 +51,7 @@ from cheatdeck.anki_notes import (
 )
 from cheatdeck.diagnostics import Diagnostic, SourceError
 from cheatdeck.files import write_atomic
-from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID, deck_id, slug
+from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID, deck_id
 from cheatdeck.ledger import LedgerEntry
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
@@ -288,11 +288,3 @@ def write_apkg(build: DeckBuild, path: Path) -> None:
         OutputError: the directory or file cannot be written (the message names ``path``).
     """
     write_atomic(path, package_bytes(build), mode=_OUTPUT_MODE)
-
-
-def deck_slug(root_deck: str) -> str:
-    """Return the file-name stem of the deck: ``dist/<deck-slug>.apkg``.
-
-    ``"Interview Cheat Sheets"`` → ``"interview-cheat-sheets"`` (:func:`cheatdeck.ids.slug`).
-    """
-    return slug(root_deck)

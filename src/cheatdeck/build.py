@@ -9,6 +9,7 @@ A build whose inputs did not change since the last one writes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import shutil
 import tempfile
@@ -18,13 +19,14 @@ from dataclasses import dataclass
 from importlib.resources import files as package_files
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cheatdeck import __version__
-from cheatdeck.anki import DeckBuild, build_package, deck_slug, package_bytes
 from cheatdeck.changes import BuildState, NoteChanges, diff_notes, load_state, note_digests
 from cheatdeck.config import Config
 from cheatdeck.diagnostics import ConfigError, Diagnostic, SourceError, has_errors
 from cheatdeck.files import replace_dir, write_atomic
+from cheatdeck.ids import deck_slug
 from cheatdeck.ledger import (LEDGER_FILE, Ledger, LedgerError, describe_change, read_ledger_text,
                               resolve)
 from cheatdeck.ledger_match import Rewording
@@ -33,8 +35,10 @@ from cheatdeck.model import Library
 from cheatdeck.reader import read_paths
 from cheatdeck.reader.files import find_sheets
 from cheatdeck.reader.media import IMAGE_SUFFIXES
-from cheatdeck.site.mkdocs_build import build_site
 from cheatdeck.source_date import source_date_epoch
+
+if TYPE_CHECKING:
+    from cheatdeck.anki import DeckBuild
 
 STATE_FILE = ".cheatdeck-state.json"
 """Kept in the folder above the docs dir (``build/`` by default), git-ignored."""
@@ -130,7 +134,10 @@ def fingerprint(config: Config, options: BuildOptions, sources: list[Path],
     the deck's timestamp) — and the identity ledger's text (it decides GUIDs and retired notes).
     An image that cannot be read counts by its error (the reader reports it if it is used).
     """
-    digest = hashlib.sha256(f"cheatdeck {__version__}\n{config!r}\n{options!r}\n".encode())
+    # Only options that change the outputs count: a --force or --frozen build leaves the same
+    # outputs as a plain one, so the plain rebuild after it is still a no-op.
+    shape = dataclasses.replace(options, force=False, frozen=False)
+    digest = hashlib.sha256(f"cheatdeck {__version__}\n{config!r}\n{shape!r}\n".encode())
     digest.update(f"ledger\n{len(ledger)}\n{ledger}".encode())
     package = package_files("cheatdeck")
     for folder in ("templates", "assets"):
@@ -231,6 +238,9 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
                            False, time.perf_counter() - start, checked=True)
     # One memo for the deck and the site: they render the same cells (images differ only in
     # their src prefix, which the renderer keys its memo by).
+    # genanki and MkDocs load only now: a no-op rebuild never needs them (half its start-up).
+    from cheatdeck.anki import build_package
+
     renderer = MarkupRenderer(media=library.media_names)
     deck = build_package(library, root_deck=config.deck, site_url=config.site_url,
                          timestamp=timestamp, guid_overrides=identities.overrides,
@@ -257,6 +267,9 @@ def _write_outputs(library: Library, deck: DeckBuild | None, *, config: Config,
                    options: BuildOptions, apkg: Path, site_dir: Path, docs_dir: Path,
                    mkdocs_yml: Path, renderer: MarkupRenderer) -> tuple[tuple[Path, int], ...]:
     """Build every output into a staging folder, then swap them all in."""
+    from cheatdeck.anki import package_bytes
+    from cheatdeck.site.mkdocs_build import build_site
+
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=site_dir.parent, prefix=f".{site_dir.name}.staging-"))
     try:

@@ -11,8 +11,10 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cheatdeck.anki_notes import NoteSpec
+if TYPE_CHECKING:  # the notes' type only: importing it would load the renderer at start-up
+    from cheatdeck.anki_notes import NoteSpec
 
 STATE_VERSION = 1
 

@@ -14,12 +14,12 @@ from typing import TextIO
 import dataclasses
 import os
 
-from cheatdeck.anki import build_package, deck_slug
 from cheatdeck.build import BuildOptions, run_build
 from cheatdeck.config import Config, load_config
 from cheatdeck.diagnostics import CheatdeckError, Diagnostic, SourceError, has_errors
 from cheatdeck.export import export_csv, export_json
 from cheatdeck.files import write_atomic
+from cheatdeck.ids import deck_slug
 from cheatdeck.ledger import LEDGER_FILE, Ledger, read_ledger_text, resolve
 from cheatdeck.markdown import write_markdown
 from cheatdeck.model import Library
@@ -81,6 +81,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = export_json(library)
     else:
+        from cheatdeck.anki import build_package  # genanki loads only when a deck is made
+
         config = load_config(Path("."))
         # The ledger decides GUIDs (rewordings) and retired notes, exactly as in the .apkg.
         ledger_path = config.path(config.source) / LEDGER_FILE

@@ -81,6 +81,14 @@ def slug(text: str, *, max_length: int = 80) -> str:
     return result or "x" + _digest("slug", text)[:8]
 
 
+def deck_slug(root_deck: str) -> str:
+    """Return the file-name stem of the deck: ``dist/<deck-slug>.apkg``.
+
+    ``"Interview Cheat Sheets"`` → ``"interview-cheat-sheets"`` (:func:`slug`).
+    """
+    return slug(root_deck)
+
+
 def section_anchors(section: Section) -> tuple[str, ...]:
     """Return the page anchor of each card of ``section``, parallel to ``section.cards``.
 
