@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from playwright.sync_api import Browser, sync_playwright
+
 from cheatdeck.model import Library
 from cheatdeck.reader import read_paths, read_text
 from cheatdeck.site import build_site
@@ -101,3 +103,22 @@ def serve_directory(folder: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+CHROMIUM = "/usr/bin/chromium"
+"""Debian's Chromium; Playwright's own browser download is never used (FIELD-NOTES)."""
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+@contextmanager
+def launch_chromium() -> Iterator[Browser]:
+    """Launch headless Debian Chromium through Playwright; closed on exit."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

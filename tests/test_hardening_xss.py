@@ -12,22 +12,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 import anki.collection  # noqa: F401  (before any anki.scheduler module: circular import, FIELD-NOTES)
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from cheatdeck.anki import build_package, write_apkg
 from cheatdeck.model import Library
 from cheatdeck.reader import read_text
-from site_fixtures import build_test_site, serve_directory
+from site_fixtures import build_test_site, launch_chromium, serve_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.anki]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 SET = "window.__xss=1"
 PAYLOADS = [
     f"<script>{SET}</script>", f"<img src=x onerror={SET}>", f"<svg onload={SET}>",
@@ -62,10 +57,8 @@ def library() -> Library:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launch_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import ROOT
-from playwright.sync_api import Route, sync_playwright
+from playwright.sync_api import Route
 
 import anki.collection  # noqa: F401  (before anki.scheduler: circular import, FIELD-NOTES)
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
@@ -31,7 +31,7 @@ from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
 from cheatdeck.reader import read_paths
 from cheatdeck.site.pages import MEDIA_DIR
-from site_fixtures import build_test_site, serve_directory
+from site_fixtures import build_test_site, launch_chromium, serve_directory
 
 T1 = 1_767_225_600
 
@@ -247,32 +247,26 @@ def test_images_load_in_chromium_from_the_section_page_and_the_quiz(
         image_library: Library, tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     site = build_test_site(image_library, tmp_path / "out")
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"]
     foreign: list[str] = []
-    with serve_directory(site) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=args)
-        try:
-            page = browser.new_page()
+    with serve_directory(site) as base, launch_chromium() as browser:
+        page = browser.new_page()
 
-            def route(route: Route) -> None:
-                if urlsplit(route.request.url).hostname == "127.0.0.1":
-                    route.continue_()
-                else:
-                    foreign.append(route.request.url)
-                    route.abort()
+        def route(route: Route) -> None:
+            if urlsplit(route.request.url).hostname == "127.0.0.1":
+                route.continue_()
+            else:
+                foreign.append(route.request.url)
+                route.abort()
 
-            page.route("**/*", route)
-            widths = {}
-            for path in ("paths/images.html", "index.html", "quiz.html#paths/images"):
-                page.goto(base + path)
-                page.wait_for_load_state("load")
-                if path.startswith("quiz"):
-                    page.keyboard.press("Space")  # reveal the answer, which holds the image
-                widths[path] = page.eval_on_selector_all(
-                    "article img", "els => els.map(e => e.complete && e.naturalWidth)")
-        finally:
-            browser.close()
+        page.route("**/*", route)
+        widths = {}
+        for path in ("paths/images.html", "index.html", "quiz.html#paths/images"):
+            page.goto(base + path)
+            page.wait_for_load_state("load")
+            if path.startswith("quiz"):
+                page.keyboard.press("Space")  # reveal the answer, which holds the image
+            widths[path] = page.eval_on_selector_all(
+                "article img", "els => els.map(e => e.complete && e.naturalWidth)")
     assert widths == {"paths/images.html": [3, 5], "index.html": [3],
                       "quiz.html#paths/images": [3]}
     assert foreign == []

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from cheatdeck.anki_notes import tag as anki_tag
 from cheatdeck.ids import section_anchors, slug
 from cheatdeck.markup import MarkupRenderer
-from cheatdeck.model import Block, Card, FactTable, Library, Prose, Section, Sheet
+from cheatdeck.model import Card, FactTable, Library, Prose, Section, Sheet
 from cheatdeck.site.fragments import for_markdown, plain_text
 from cheatdeck.site.quizdata import quiz_data_script
 
