@@ -129,3 +129,15 @@ def test_any_text_gives_a_model_or_diagnostics_and_fmt_is_idempotent(lines: list
     again, _ = read_text(once, path="x.md")
     assert again is not None
     assert write_markdown(again) == once
+
+
+def test_regression_unicode_line_separator_is_not_markdown_whitespace() -> None:
+    # Found by hypothesis in a fresh clone: "#\x85" was cleaned to "#" (Python's split() counts
+    # U+0085 as whitespace), written back as a bare "#" and then read as a heading.
+    text = 'Stage 1\n#\x85\n- "What happens?" — Numerically yes'
+    sheet, _ = read_text(text, path="x.md")
+    assert sheet is not None and sheet.subtitle == "#\x85"
+    once = write_markdown(sheet)
+    again, diagnostics = read_text(once, path="x.md")
+    assert again == sheet and not has_errors(diagnostics)
+    assert write_markdown(again) == once

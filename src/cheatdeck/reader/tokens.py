@@ -39,9 +39,17 @@ def make_structure_parser() -> MarkdownIt:
     return use_table_rule(md)
 
 
+_MARKDOWN_WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
+
+
 def clean(text: str) -> str:
-    """Normalize model text once: Unicode NFC, whitespace runs collapsed to one space, trimmed."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    """Normalize model text once: Unicode NFC, whitespace runs collapsed to one space, trimmed.
+
+    Whitespace means Markdown's (space, tab, line ends; CommonMark §2.1), not Python's wider
+    ``str.split()`` set: collapsing U+0085 or U+2028 too would turn a line such as ``#\x85``
+    (a paragraph) into ``#`` (a heading) when it is written back.
+    """
+    return _MARKDOWN_WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip(" ")
 
 
 @dataclass(slots=True)
