@@ -57,7 +57,8 @@ def test_disk_full_while_writing_the_deck(built: Path, monkeypatch: pytest.Monke
     assert ("cheatdeck: error: dist/interview-cheat-sheets.apkg: cannot write: "
             "No space left on device") in capsys.readouterr().err
     assert _snapshot(built) == before
-    assert sorted(p.name for p in (built / "dist").iterdir()) == ["interview-cheat-sheets.apkg"]
+    assert sorted(p.name for p in (built / "dist").iterdir()) == [
+        ".cheatdeck-output", "interview-cheat-sheets.apkg"]
     assert not [p for p in built.iterdir() if p.name.startswith(".site")]
 
 
@@ -66,8 +67,8 @@ def test_output_folder_that_is_a_file(built: Path, capsys: pytest.CaptureFixture
     (built / "dist").write_text("not a folder")
     before = _snapshot(built)
     assert main(["build"]) == 1
-    assert ("cheatdeck: error: dist/interview-cheat-sheets.apkg: cannot write: dist is not a folder"
-            in capsys.readouterr().err)
+    assert ("cheatdeck: error: dist: refusing to use it as the dist folder (dist (--dist)): it is "
+            "a file, not a folder; nothing was written" in capsys.readouterr().err)
     assert _snapshot(built) == before
     assert (built / "dist").read_text() == "not a folder"
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from cheatdeck import __version__
 from cheatdeck.changes import BuildState, NoteChanges, diff_notes, load_state, note_digests
 from cheatdeck.config import Config
-from cheatdeck.diagnostics import ConfigError, Diagnostic, SourceError, has_errors
+from cheatdeck.diagnostics import ConfigError, Diagnostic, OutputError, SourceError, has_errors
 from cheatdeck.files import replace_dir, write_atomic
 from cheatdeck.ids import deck_slug
 from cheatdeck.ledger import (LEDGER_FILE, Ledger, LedgerError, describe_change, read_ledger_text,
@@ -32,6 +32,7 @@ from cheatdeck.ledger import (LEDGER_FILE, Ledger, LedgerError, describe_change,
 from cheatdeck.ledger_match import Rewording
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
+from cheatdeck.outputs import WORK_DIR, check_outputs, mark, planned_outputs
 from cheatdeck.reader import read_paths
 from cheatdeck.reader.files import find_sheets
 from cheatdeck.reader.media import IMAGE_SUFFIXES
@@ -181,7 +182,9 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
     Raises:
         SourceError: the sources have errors (or warnings, with ``strict``); nothing written.
         ConfigError: ``mkdocs.yml`` is missing while the site is wanted; bad SOURCE_DATE_EPOCH.
-        OutputError: an output cannot be written; the previous outputs are left whole.
+        OutputError: an output cannot be written, or an output folder is one the build must
+            not touch (:func:`cheatdeck.outputs.check_outputs`); the previous outputs are
+            left whole.
         SiteBuildError: MkDocs failed or warned (strict); the previous site is left whole.
         LedgerError: the ledger is malformed, would change with ``frozen``, or
             ``new_identity`` names no question; nothing written.
@@ -196,6 +199,10 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
     if options.site and not options.check_only and not mkdocs_yml.is_file():
         raise ConfigError(f"{mkdocs_yml.as_posix()}: missing; the site needs it "
                           "(or build with --no-site)")
+    if not options.check_only:  # before anything is read or written: a refused build touches nothing
+        check_outputs(planned_outputs(config, deck=options.deck, site=options.site),
+                      root=config.root, source=source, home=Path.home(),
+                      work=config.path(WORK_DIR))
 
     sources, _ = find_sheets([source])
     ledger_path = source / LEDGER_FILE
@@ -282,6 +289,7 @@ def _write_outputs(library: Library, deck: DeckBuild | None, *, config: Config,
             build_site(library, config_file=mkdocs_yml, docs_dir=docs_dir, site_dir=staged_site,
                        title=config.deck, deck_path=staged_apkg if deck_bytes else None,
                        renderer=renderer)
+            mark(staged_site, "site")  # the next build may replace it (cheatdeck.outputs)
         return publish(deck_bytes, apkg, staged_site if options.site else None, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -297,6 +305,10 @@ def publish(deck_bytes: bytes | None, apkg: Path, staged_site: Path | None,
     outputs = []
     if deck_bytes is not None:
         write_atomic(apkg, deck_bytes)
+        try:
+            mark(apkg.parent, "dist")
+        except OSError as exc:
+            raise OutputError(f"{apkg.parent.as_posix()}: cannot write: {exc.strerror}") from None
         outputs.append((apkg, len(deck_bytes)))
     if staged_site is not None:
         size = _tree_size(staged_site)

@@ -23,6 +23,7 @@ from cheatdeck.ids import deck_slug
 from cheatdeck.ledger import LEDGER_FILE, Ledger, read_ledger_text, resolve
 from cheatdeck.markdown import write_markdown
 from cheatdeck.model import Library
+from cheatdeck.outputs import WORK_DIR, check_outputs, planned_outputs
 from cheatdeck.reader import read_paths
 from cheatdeck.report import Printer, library_counts
 
@@ -200,6 +201,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     config = _config(args)
     source = config.path(config.source)
+    check_outputs(planned_outputs(config, deck=False, site=True)[1:], root=config.root,
+                  source=source, home=Path.home(), work=config.path(WORK_DIR))  # the docs dir
     apkg = config.path(config.dist) / f"{deck_slug(config.deck)}.apkg"
 
     def load() -> Library:
