@@ -14,6 +14,7 @@ from typing import TextIO
 import dataclasses
 import os
 
+from cheatdeck import __version__
 from cheatdeck.build import BuildOptions, run_build
 from cheatdeck.config import Config, load_config
 from cheatdeck.diagnostics import CheatdeckError, Diagnostic, SourceError, has_errors
@@ -29,7 +30,7 @@ from cheatdeck.report import Printer, library_counts
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
-    Printer(stream).diagnostics(diagnostics)
+    Printer(stream, environ=os.environ).diagnostics(diagnostics)
 
 
 def _paths(args: argparse.Namespace) -> list[Path]:
@@ -106,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Turn Markdown cheat sheets (source/) into an Anki deck (dist/*.apkg) and "
                     "an MkDocs Material study site (site/). Diagnostics and summaries go to "
                     "stderr; exports go to stdout.")
+    parser.add_argument("--version", action="version", version=f"cheatdeck {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     def add(name: str, handler: Callable[[argparse.Namespace], int], help: str,
@@ -172,7 +174,7 @@ def _config(args: argparse.Namespace) -> Config:
 def cmd_build(args: argparse.Namespace) -> int:
     """``cheatdeck build`` (= ``python build.py``): read, then write the deck and the site."""
     config = _config(args)
-    printer = Printer(sys.stderr, args.verbosity)
+    printer = Printer(sys.stderr, args.verbosity, os.environ)
     options = BuildOptions(deck=args.deck, site=args.site, strict=args.strict,
                            check_only=args.check, force=args.force, frozen=args.frozen,
                            new_identity=tuple(args.new_identity))
@@ -207,7 +209,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     def load() -> Library:
         library, diagnostics = read_paths([source])
-        Printer(sys.stderr, args.verbosity).diagnostics(diagnostics)
+        Printer(sys.stderr, args.verbosity, os.environ).diagnostics(diagnostics)
         if has_errors(diagnostics):
             raise SourceError(diagnostics)
         return library

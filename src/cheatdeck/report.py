@@ -1,8 +1,13 @@
-"""Terminal output: diagnostics and the end-of-build summary (colour only on a terminal)."""
+"""Terminal output: diagnostics and the end-of-build summary (colour only on a terminal).
+
+Colour follows the common conventions: ``NO_COLOR`` (https://no-color.org) turns it off,
+``FORCE_COLOR`` (https://force-color.org) turns it on where output is not a terminal (CI logs);
+each counts when set to a non-empty value, and ``NO_COLOR`` wins when both are.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -28,18 +33,35 @@ def library_counts(library: Library) -> str:
             f"{sum(s.card_count for s in sections)} card(s)")
 
 
+def use_colour(stream: TextIO, environ: Mapping[str, str]) -> bool:
+    """Return True if text written to ``stream`` should carry ANSI colours.
+
+    Args:
+        stream: the output stream.
+        environ: the environment: a non-empty ``NO_COLOR`` means no (no-color.org), else a
+            non-empty ``FORCE_COLOR`` means yes (force-color.org), else only on a terminal.
+    """
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty()
+
+
 class Printer:
-    """Writes diagnostics and summaries to one stream, in colour only if it is a terminal.
+    """Writes diagnostics and summaries to one stream, in colour as :func:`use_colour` says.
 
     Args:
         stream: where to write (the CLI uses stderr, keeping stdout for exports).
         verbosity: 0 for ``-q`` (errors and a one-line result), 1 normal, 2 for ``-v``.
+        environ: the environment, for ``NO_COLOR`` / ``FORCE_COLOR`` (empty: terminal only).
     """
 
-    def __init__(self, stream: TextIO, verbosity: int = 1) -> None:
+    def __init__(self, stream: TextIO, verbosity: int = 1,
+                 environ: Mapping[str, str] | None = None) -> None:
         self.stream = stream
         self.verbosity = verbosity
-        self.colour = stream.isatty()
+        self.colour = use_colour(stream, environ or {})
 
     def _paint(self, text: str, kind: str) -> str:
         return f"{_COLOURS[kind]}{text}{_RESET}" if self.colour else text

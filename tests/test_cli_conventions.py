@@ -1,0 +1,62 @@
+"""The conventions of a Python tool: one version, the licence, typing marker, colour switches."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import tomllib
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+import cheatdeck
+from cheatdeck.cli import main
+
+WARNING_SHEET = "# S\n\n## A\n\n| Q | A |\n|---|\n| q | a |\n"  # delimiter row: 1 cell, 2 wanted
+
+
+def test_version_is_the_package_constant_and_the_installed_metadata(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"cheatdeck {cheatdeck.__version__}\n"
+    assert importlib.metadata.version("cheatdeck") == cheatdeck.__version__
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert "version" not in project and project["dynamic"] == ["version"]
+
+
+def test_licence_file_matches_pyproject() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["license"] == {"text": "MIT"}
+    assert "License :: OSI Approved :: MIT License" in project["classifiers"]
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License\n")
+    assert set(project["urls"]) >= {"Homepage", "Source", "Issues"}
+
+
+def test_package_is_marked_typed() -> None:
+    assert (ROOT / "src" / "cheatdeck" / "py.typed").is_file()
+    metadata = importlib.metadata.metadata("cheatdeck")
+    assert "Typing :: Typed" in metadata.get_all("Classifier")
+
+
+@pytest.mark.parametrize(("environ", "coloured"), [
+    ({}, False),                                  # not a terminal
+    ({"FORCE_COLOR": "1"}, True),
+    ({"FORCE_COLOR": ""}, False),                 # empty counts as unset
+    ({"NO_COLOR": "1", "FORCE_COLOR": "1"}, False),  # NO_COLOR wins
+    ({"NO_COLOR": ""}, False),
+])
+def test_colour_follows_no_color_and_force_color(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        environ: dict[str, str], coloured: bool) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    for key, value in environ.items():
+        monkeypatch.setenv(key, value)
+    sheet = tmp_path / "s.md"
+    sheet.write_text(WARNING_SHEET, encoding="utf-8")
+    assert main(["check", str(sheet)]) == 0
+    err = capsys.readouterr().err
+    plain = f"{sheet.as_posix()}:6:1: warning: delimiter row has 1 cell, header has 2"
+    painted = f"{sheet.as_posix()}:6:1: \033[1;33mwarning:\033[0m delimiter row has 1 cell"
+    assert (painted in err) is coloured
+    assert (plain in err) is not coloured
