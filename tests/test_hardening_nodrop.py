@@ -28,7 +28,9 @@ def _diagnostics(text: str) -> list[str]:
 def test_rows_without_a_delimiter_row() -> None:
     assert _diagnostics(HEAD + "| Question | Answer |\n| What? | That. |\n\n"
                         "| Q | A |\n|---|---|\n| q | a |\n") == [
-        f"t.md:5:1: warning: {ROW}", f"t.md:6:1: warning: {ROW}"]
+        "t.md:5:1: warning: lines 5–6 look like a table but have no delimiter row: kept as "
+        "text, no cards\n  hint: add a `--- | ---` row under the header",
+        f"t.md:6:1: warning: {ROW}"]
 
 
 def test_indented_row_ends_the_table_and_the_rows_after_it_are_reported() -> None:

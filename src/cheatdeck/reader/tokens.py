@@ -139,7 +139,7 @@ def build_sheet(rep: RepairedText, *, path: str, parser: MarkdownIt) -> tuple[Sh
     """Turn repaired Markdown into a :class:`Sheet`.
 
     Args:
-        rep: output of :func:`cheatdeck.reader.lines.repair`.
+        rep: output of :func:`cheatdeck.reader.repairs.repair`.
         path: the path used in positions and diagnostics.
         parser: from :func:`make_structure_parser`.
 
