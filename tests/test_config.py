@@ -46,3 +46,27 @@ def test_each_mistake_is_named(tmp_path: Path, body: str, message: str) -> None:
     with pytest.raises(ConfigError) as error:
         load_config(_write(tmp_path, body))
     assert str(error.value).startswith(f"{tmp_path / 'pyproject.toml'}: {message}")
+
+
+def test_cheatdeck_toml_holds_the_keys_at_top_level_and_wins(tmp_path: Path) -> None:
+    _write(tmp_path, '[tool.cheatdeck]\ndeck = "From pyproject"\n')
+    (tmp_path / "cheatdeck.toml").write_text('deck = "From cheatdeck.toml"\nsource = "notes"\n',
+                                             encoding="utf-8")
+    config = load_config(tmp_path)
+    assert (config.deck, config.source) == ("From cheatdeck.toml", Path("notes"))
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ('desk = "x"\n', "cheatdeck.toml: desk: unknown key (known: deck, dist, docs_dir, "
+                     "site_dir, site_url, source)"),
+    ('deck = "A::B"\n', "cheatdeck.toml: deck: must be non-empty and hold no `::`"),
+    ('site_url = "ftp://x"\n', "cheatdeck.toml: site_url: must start with http:// or https://"),
+    ("deck = \n", "cheatdeck.toml: invalid TOML: "),
+])
+def test_cheatdeck_toml_errors_name_the_file_and_key(tmp_path: Path, body: str,
+                                                     message: str) -> None:
+    (tmp_path / "cheatdeck.toml").write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path / message.split(':')[0]}:")
+    assert message.split(": ", 1)[1] in str(caught.value)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from cheatdeck import __version__
 from cheatdeck.changes import BuildState, NoteChanges, diff_notes, load_state, note_digests
 from cheatdeck.config import Config
-from cheatdeck.diagnostics import ConfigError, Diagnostic, OutputError, SourceError, has_errors
+from cheatdeck.diagnostics import Diagnostic, OutputError, SourceError, has_errors
 from cheatdeck.files import replace_dir, write_atomic
 from cheatdeck.ids import deck_slug
 from cheatdeck.ledger import (LEDGER_FILE, Ledger, LedgerError, describe_change, read_ledger_text,
@@ -32,6 +32,7 @@ from cheatdeck.ledger import (LEDGER_FILE, Ledger, LedgerError, describe_change,
 from cheatdeck.ledger_match import Rewording
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
+from cheatdeck.project import site_config
 from cheatdeck.outputs import WORK_DIR, check_outputs, mark, planned_outputs
 from cheatdeck.reader import read_paths
 from cheatdeck.reader.files import find_sheets
@@ -84,6 +85,8 @@ class BuildReport:
         reworded: questions that kept an older note's GUID (old → new, :mod:`ledger_match`).
         retired: questions (or fact subjects) shipped as retired notes (tag cheatdeck::retired).
         checked: True for ``--check``: read and validated, nothing built or written.
+        default_site_config: True when the site was built with the packaged ``mkdocs.yml``
+            because the project has none (:func:`cheatdeck.project.site_config`).
     """
 
     sheets: int
@@ -98,6 +101,7 @@ class BuildReport:
     reworded: tuple[Rewording, ...] = ()
     retired: tuple[str, ...] = ()
     checked: bool = False
+    default_site_config: bool = False
 
 
 def _walk(node: Traversable, prefix: str = "") -> list[tuple[str, bytes]]:
@@ -138,14 +142,16 @@ def fingerprint(config: Config, options: BuildOptions, sources: list[Path],
     # Only options that change the outputs count: a --force or --frozen build leaves the same
     # outputs as a plain one, so the plain rebuild after it is still a no-op.
     shape = dataclasses.replace(options, force=False, frozen=False)
-    digest = hashlib.sha256(f"cheatdeck {__version__}\n{config!r}\n{shape!r}\n".encode())
+    # The root as an absolute path: the same project built from another folder is unchanged.
+    where = dataclasses.replace(config, root=config.root.resolve())
+    digest = hashlib.sha256(f"cheatdeck {__version__}\n{where!r}\n{shape!r}\n".encode())
     digest.update(f"ledger\n{len(ledger)}\n{ledger}".encode())
     package = package_files("cheatdeck")
     for folder in ("templates", "assets"):
         for name, data in _walk(package / folder, folder + "/"):
             digest.update(f"{name}\n{len(data)}\n".encode() + data)
-    mkdocs_yml = config.root / "mkdocs.yml"
-    if mkdocs_yml.is_file():
+    mkdocs_yml, default_site = site_config(config.root)
+    if not default_site:  # the packaged default is covered by the assets above
         digest.update(mkdocs_yml.read_bytes())
     digest.update(f"SOURCE_DATE_EPOCH={environ.get('SOURCE_DATE_EPOCH')}\n".encode())
     for path in sources:
@@ -181,7 +187,7 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
 
     Raises:
         SourceError: the sources have errors (or warnings, with ``strict``); nothing written.
-        ConfigError: ``mkdocs.yml`` is missing while the site is wanted; bad SOURCE_DATE_EPOCH.
+        ConfigError: bad SOURCE_DATE_EPOCH.
         OutputError: an output cannot be written, or an output folder is one the build must
             not touch (:func:`cheatdeck.outputs.check_outputs`); the previous outputs are
             left whole.
@@ -195,10 +201,7 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
     site_dir = config.path(config.site_dir)
     docs_dir = config.path(config.docs_dir)
     state_path = docs_dir.parent / STATE_FILE
-    mkdocs_yml = config.root / "mkdocs.yml"
-    if options.site and not options.check_only and not mkdocs_yml.is_file():
-        raise ConfigError(f"{mkdocs_yml.as_posix()}: missing; the site needs it "
-                          "(or build with --no-site)")
+    mkdocs_yml, default_site = site_config(config.root)
     if not options.check_only:  # before anything is read or written: a refused build touches nothing
         check_outputs(planned_outputs(config, deck=options.deck, site=options.site),
                       root=config.root, source=source, home=Path.home(),
@@ -254,7 +257,7 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
                          retired=identities.retired, renderer=renderer) if options.deck else None
     outputs = _write_outputs(library, deck, config=config, options=options, apkg=apkg,
                              site_dir=site_dir, docs_dir=docs_dir, mkdocs_yml=mkdocs_yml,
-                             renderer=renderer)
+                             renderer=renderer, default_site=default_site)
     if deck and new_ledger != ledger_text:  # the ledger records what was shipped, once shipped
         write_atomic(ledger_path, new_ledger.encode("utf-8"))
         outputs += ((ledger_path, len(new_ledger.encode("utf-8"))),)
@@ -267,12 +270,14 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
     write_atomic(state_path, BuildState(stamp, digests, warnings, counts).dumps().encode())
     return BuildReport(*counts, warnings, changes, outputs, False, time.perf_counter() - start,
                        identities.reworded if deck else (),
-                       tuple(e.question for e in identities.retired) if deck else ())
+                       tuple(e.question for e in identities.retired) if deck else (),
+                       default_site_config=options.site and default_site)
 
 
 def _write_outputs(library: Library, deck: DeckBuild | None, *, config: Config,
                    options: BuildOptions, apkg: Path, site_dir: Path, docs_dir: Path,
-                   mkdocs_yml: Path, renderer: MarkupRenderer) -> tuple[tuple[Path, int], ...]:
+                   mkdocs_yml: Path, renderer: MarkupRenderer,
+                   default_site: bool) -> tuple[tuple[Path, int], ...]:
     """Build every output into a staging folder, then swap them all in."""
     from cheatdeck.anki import package_bytes
     from cheatdeck.site.mkdocs_build import build_site
@@ -288,7 +293,7 @@ def _write_outputs(library: Library, deck: DeckBuild | None, *, config: Config,
         if options.site:
             build_site(library, config_file=mkdocs_yml, docs_dir=docs_dir, site_dir=staged_site,
                        title=config.deck, deck_path=staged_apkg if deck_bytes else None,
-                       renderer=renderer)
+                       renderer=renderer, site_name=config.deck if default_site else None)
             mark(staged_site, "site")  # the next build may replace it (cheatdeck.outputs)
         return publish(deck_bytes, apkg, staged_site if options.site else None, site_dir)
     finally:

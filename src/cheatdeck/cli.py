@@ -24,6 +24,7 @@ from cheatdeck.ids import deck_slug
 from cheatdeck.ledger import LEDGER_FILE, Ledger, read_ledger_text, resolve
 from cheatdeck.markdown import write_markdown
 from cheatdeck.model import Library
+from cheatdeck.project import find_root, site_config
 from cheatdeck.outputs import WORK_DIR, check_outputs, planned_outputs
 from cheatdeck.reader import read_paths
 from cheatdeck.report import Printer, library_counts
@@ -36,7 +37,7 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic], stream: TextIO) -> Non
 def _paths(args: argparse.Namespace) -> list[Path]:
     if args.paths:
         return [Path(p) for p in args.paths]
-    config = load_config(Path("."))
+    config = _config(args)
     return [config.path(config.source)]
 
 
@@ -85,7 +86,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         from cheatdeck.anki import build_package  # genanki loads only when a deck is made
 
-        config = load_config(Path("."))
+        config = _config(args)
         # The ledger decides GUIDs (rewordings) and retired notes, exactly as in the .apkg.
         ledger_path = config.path(config.source) / LEDGER_FILE
         ledger = Ledger.loads(read_ledger_text(ledger_path), path=ledger_path.as_posix())
@@ -114,6 +115,10 @@ def _parser() -> argparse.ArgumentParser:
             paths: bool = True) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help)
         sub.set_defaults(handler=handler)
+        sub.add_argument("--root", metavar="DIR",
+                         help="the project folder (default: the nearest of the working "
+                              "directory and its parents holding cheatdeck.toml, a "
+                              "pyproject.toml with [tool.cheatdeck], or source/*.md)")
         if paths:
             sub.add_argument("paths", nargs="*", metavar="PATH",
                              help="sheet files or folders (default: the configured source/)")
@@ -165,8 +170,15 @@ def _add_location_options(sub: argparse.ArgumentParser) -> None:
 
 
 def _config(args: argparse.Namespace) -> Config:
-    config = load_config(Path("."))
-    overrides = {key: Path(value) for key in ("source", "dist", "site_dir")
+    """The project's configuration: its root found (or given), then ``--source`` & co. applied."""
+    given, given_by = (Path(args.root), "--root") if args.root else (args.project, "build.py")
+    root = find_root(Path.cwd(), given, given_by=given_by)
+    if root.path != Path(".") or getattr(args, "verbosity", 1) >= 2:
+        print(f"cheatdeck: {root.describe()}", file=sys.stderr)
+    config = load_config(root.path)
+    # Folders typed on the command line are relative to where the user is, not to the root.
+    here = Path(".") if root.path == Path(".") else Path.cwd()
+    overrides = {key: here / value for key in ("source", "dist", "site_dir")
                  if (value := getattr(args, key, None))}
     return dataclasses.replace(config, **overrides)
 
@@ -179,8 +191,8 @@ def cmd_build(args: argparse.Namespace) -> int:
                            check_only=args.check, force=args.force, frozen=args.frozen,
                            new_identity=tuple(args.new_identity))
     report = run_build(config, options, environ=os.environ, emit=printer.diagnostic)
-    printer.build_summary(report, Path(".").resolve())
-    return cmd_serve(args) if args.serve else 0
+    printer.build_summary(report, Path(".").resolve())  # paths as the user's shell sees them
+    return cmd_serve(args, config) if args.serve else 0
 
 
 def cmd_prune_ledger(args: argparse.Namespace) -> int:
@@ -197,11 +209,11 @@ def cmd_prune_ledger(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+def cmd_serve(args: argparse.Namespace, config: Config | None = None) -> int:
     """``cheatdeck serve``: live-reloading site on 127.0.0.1 that follows edits in source/."""
     from cheatdeck.site.serve import serve  # imports MkDocs' server only when serving
 
-    config = _config(args)
+    config = config or _config(args)
     source = config.path(config.source)
     check_outputs(planned_outputs(config, deck=False, site=True)[1:], root=config.root,
                   source=source, home=Path.home(), work=config.path(WORK_DIR))  # the docs dir
@@ -217,17 +229,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"serving http://127.0.0.1:{args.port}/ (Ctrl-C stops); pages follow every edit in "
           f"{source.as_posix()}/; run `cheatdeck build` to write {config.dist.as_posix()}/ and "
           f"{config.site_dir.as_posix()}/", file=sys.stderr)
-    serve(load, source_dir=source, config_file=config.root / "mkdocs.yml",
+    mkdocs_yml, default_site = site_config(config.root)
+    if default_site:
+        print("site: the project has no mkdocs.yml; serving with cheatdeck's default "
+              "(`cheatdeck init` writes one to edit)", file=sys.stderr)
+    serve(load, source_dir=source, config_file=mkdocs_yml,
           docs_dir=config.path(config.docs_dir), title=config.deck, port=args.port,
-          deck_path=apkg if apkg.is_file() else None)
+          deck_path=apkg if apkg.is_file() else None,
+          site_name=config.deck if default_site else None)
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, project: Path | None = None) -> int:
     """Run the CLI in-process.
 
     Args:
         argv: arguments without the program name (``None``: ``sys.argv[1:]``).
+        project: the project folder (``build.py`` passes its own); None looks upward from the
+            working directory (:func:`cheatdeck.project.find_root`). ``--root`` overrides both.
 
     Returns:
         0 on success, 1 on content, configuration or output errors (printed as diagnostics,
@@ -239,6 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse reports usage errors by exiting
         return int(exc.code or 0)
     try:
+        args.project = project
         return int(args.handler(args))
     except SourceError as exc:
         print(f"cheatdeck: {exc}; nothing written", file=sys.stderr)

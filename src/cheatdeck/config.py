@@ -1,4 +1,8 @@
-"""Project configuration: ``[tool.cheatdeck]`` in ``pyproject.toml``, validated, with defaults."""
+"""Project configuration, validated, with defaults: ``cheatdeck.toml``, else ``[tool.cheatdeck]``.
+
+A project that has a ``pyproject.toml`` keeps the table there (as ruff, mypy and pytest do); any
+other project writes the same keys at the top level of ``cheatdeck.toml`` (as ``ruff.toml``).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,9 @@ class Config:
     """Where things are and what the deck is called. Relative paths are relative to ``root``.
 
     Attributes:
-        root: the project folder (where ``pyproject.toml`` is, else the working directory).
+        root: the project folder (:func:`cheatdeck.project.find_root`); relative to the working
+            directory when it is the working directory or above it, so paths in diagnostics
+            stay short.
         deck: the root deck name in Anki (``Interview Cheat Sheets``); subdecks are
             ``<deck>::<sheet title>::<section title>``.
         source: the folder of sheets (``source``).
@@ -43,35 +49,55 @@ _PATH_KEYS = {"source", "dist", "site_dir", "docs_dir"}
 _STR_KEYS = {"deck", "site_url"}
 
 
+CONFIG_FILE = "cheatdeck.toml"
+"""The configuration file of a project without ``pyproject.toml`` (keys at the top level)."""
+
+
+def _read_table(root: Path) -> tuple[dict[str, Any], str]:
+    """Return the configuration table and how errors name it (``"<file>: [tool.cheatdeck] "``)."""
+    own, pyproject = root / CONFIG_FILE, root / "pyproject.toml"
+    path = own if own.is_file() else pyproject
+    if not path.is_file():
+        return {}, f"{pyproject}: [tool.cheatdeck] "
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path == own:
+        return document, f"{own}: "
+    table = document.get("tool", {}).get("cheatdeck", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{pyproject}: tool.cheatdeck: expected a table")
+    return table, f"{pyproject}: [tool.cheatdeck] "
+
+
 def load_config(root: Path) -> Config:
-    """Read ``root/pyproject.toml``'s ``[tool.cheatdeck]`` table (all keys optional).
+    """Read the project's configuration (every key optional).
+
+    Args:
+        root: the project folder.
+
+    Returns:
+        The :class:`Config` from ``root/cheatdeck.toml`` (keys at the top level) if it exists,
+        else from ``root/pyproject.toml``'s ``[tool.cheatdeck]`` table, else the defaults.
 
     Raises:
         ConfigError: the file is not valid TOML, a key is unknown, a value has the wrong type,
             the deck name is empty or holds ``::``, or ``site_url`` is not http(s).
     """
-    pyproject = root / "pyproject.toml"
-    table: dict[str, Any] = {}
-    if pyproject.is_file():
-        try:
-            table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get(
-                "cheatdeck", {})
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{pyproject}: invalid TOML: {exc}") from None
+    table, where = _read_table(root)
     known = {f.name for f in fields(Config)} - {"root"}
     values: dict[str, Any] = {}
     for key, value in table.items():
-        where = f"{pyproject}: [tool.cheatdeck] {key}"
         if key not in known:
-            raise ConfigError(f"{where}: unknown key (known: {', '.join(sorted(known))})")
+            raise ConfigError(f"{where}{key}: unknown key (known: {', '.join(sorted(known))})")
         if not isinstance(value, str):
-            raise ConfigError(f"{where}: expected a string, got {type(value).__name__}")
+            raise ConfigError(f"{where}{key}: expected a string, got {type(value).__name__}")
         values[key] = Path(value) if key in _PATH_KEYS else value.strip()
     config = Config(root=root, **values)
     if not config.deck or "::" in config.deck:
-        raise ConfigError(f"{pyproject}: [tool.cheatdeck] deck: must be non-empty and hold no "
-                          "`::` (it is the top-level deck)")
+        raise ConfigError(f"{where}deck: must be non-empty and hold no `::` (it is the "
+                          "top-level deck)")
     if config.site_url and not config.site_url.startswith(("http://", "https://")):
-        raise ConfigError(f"{pyproject}: [tool.cheatdeck] site_url: must start with http:// or "
-                          "https://")
+        raise ConfigError(f"{where}site_url: must start with http:// or https://")
     return config

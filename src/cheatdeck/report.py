@@ -121,6 +121,9 @@ class Printer:
             self.line(f"  {len(report.retired)} retired note(s) shipped; in Anki, search "
                       "`tag:cheatdeck::retired` to find, suspend or delete them "
                       "(`cheatdeck prune-ledger` stops shipping them)")
+        if report.default_site_config:
+            self.line("  site: the project has no mkdocs.yml; built with cheatdeck's default "
+                      "(`cheatdeck init` writes one to edit)")
         for path, size in report.outputs:
             shown = path.relative_to(root) if path.is_relative_to(root) else path
             suffix = "/" if path.is_dir() else ""

@@ -110,7 +110,12 @@ def _collect_mkdocs_warnings() -> Iterator[_Collector]:
 
 
 def run_mkdocs(
-    config_file: Path, *, docs_dir: Path, site_dir: Path, nav: list[dict[str, Any]] | None = None
+    config_file: Path,
+    *,
+    docs_dir: Path,
+    site_dir: Path,
+    nav: list[dict[str, Any]] | None = None,
+    site_name: str | None = None,
 ) -> None:
     """Build ``docs_dir`` into ``site_dir`` with MkDocs, in process, strict.
 
@@ -118,6 +123,8 @@ def run_mkdocs(
         config_file: the project's ``mkdocs.yml``.
         docs_dir, site_dir: override the config's folders (``site_dir`` is emptied first).
         nav: the ``nav`` to use (see :func:`site_nav`); None keeps MkDocs' automatic nav.
+        site_name: overrides the config's ``site_name`` (the packaged default config takes the
+            deck name); None keeps it.
 
     Raises:
         SiteBuildError: a configuration error, or any warning (strict mode).
@@ -125,6 +132,8 @@ def run_mkdocs(
     overrides: dict[str, Any] = {"docs_dir": str(docs_dir.resolve()), "site_dir": str(site_dir.resolve())}
     if nav is not None:
         overrides["nav"] = nav
+    if site_name is not None:
+        overrides["site_name"] = site_name
     with _collect_mkdocs_warnings() as collector:
         try:
             config = load_config(config_file=str(config_file), strict=True, **overrides)
@@ -143,6 +152,7 @@ def build_site(
     title: str,
     deck_path: Path | None = None,
     renderer: MarkupRenderer | None = None,
+    site_name: str | None = None,
 ) -> None:
     """Render the pages of ``library``, write them to ``docs_dir`` and build ``site_dir``.
 
@@ -158,6 +168,7 @@ def build_site(
         deck_path: the built ``.apkg`` to offer for download, or None.
         renderer: the shared Markdown→HTML renderer, made with ``media=library.media_names``
             (a new one if omitted).
+        site_name: overrides the config's ``site_name`` (see :func:`run_mkdocs`).
 
     Raises:
         OutputError: the docs dir cannot be written.
@@ -169,5 +180,5 @@ def build_site(
     )
     nav = site_nav(library, renderer=markup)
     write_docs(docs_dir, pages, deck_path=deck_path, media=media_files(library))
-    run_mkdocs(config_file, docs_dir=docs_dir, site_dir=site_dir, nav=nav)
+    run_mkdocs(config_file, docs_dir=docs_dir, site_dir=site_dir, nav=nav, site_name=site_name)
 

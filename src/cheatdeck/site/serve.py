@@ -92,6 +92,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     stop: threading.Event | None = None,
+    site_name: str | None = None,
 ) -> None:
     """Serve the study site with live reload until interrupted (or ``stop`` is set).
 
@@ -104,6 +105,8 @@ def serve(
         deck_path: the ``.apkg`` to offer for download, or None.
         host, port: where to listen (loopback by default).
         stop: set it from another thread to shut the server down (tests); Ctrl-C also stops.
+        site_name: overrides the config's ``site_name`` (the packaged default config); None
+            keeps it.
 
     Raises:
         CheatdeckError: the first reading of the sources failed, or the docs dir is not ours.
@@ -120,6 +123,8 @@ def serve(
             site_dir=str(site_dir),
             nav=docs.nav,
         )
+        if site_name is not None:
+            config.site_name = site_name
         config.site_url = serve_url
         build(config, serve_url=serve_url)
 
