@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import shlex
 import tomllib
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 from conftest import ROOT
 
 import cheatdeck
-from cheatdeck.cli import main
+from cheatdeck import arguments
+from cheatdeck.cli import HANDLERS, main
 
 WARNING_SHEET = "# S\n\n## A\n\n| Q | A |\n|---|\n| q | a |\n"  # delimiter row: 1 cell, 2 wanted
 
@@ -60,3 +62,37 @@ def test_colour_follows_no_color_and_force_color(
     painted = f"{sheet.as_posix()}:6:1: \033[1;33mwarning:\033[0m delimiter row has 1 cell"
     assert (painted in err) is coloured
     assert (plain in err) is not coloured
+
+
+COMMANDS = ("build", "serve", "check", "fmt", "export", "prune-ledger", "init")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_help_has_examples_and_exit_codes(
+        command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: cheatdeck {command} ")
+    shown = out.split("examples:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert shown == [f"  {line}" for line in arguments.examples(command)] and shown
+    assert " ".join(out.split("exit status:", 1)[1].split()).startswith("0 success; 1 ")
+    assert " ".join(out.split()).endswith("; 2 usage error")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_help_example_is_a_valid_command_line(command: str) -> None:
+    parser = arguments.parser(HANDLERS)
+    for example in arguments.examples(command):
+        for part in example.split("#")[0].split("&&"):
+            words = shlex.split(part.split(">")[0])  # no shell redirection
+            if words[0] != "cheatdeck":
+                continue  # `cd demo`
+            args = parser.parse_args(words[1:])  # a usage error would exit 2 here
+            assert args.handler is HANDLERS[words[1]]
+
+
+def test_top_level_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert all(f"\n    {command}" in out for command in COMMANDS)
+    assert "NO_COLOR=1 turns it off, FORCE_COLOR=1 on" in out

@@ -1,4 +1,4 @@
-"""Command line: ``cheatdeck build|serve|check|fmt|export|prune-ledger``.
+"""Command line: ``cheatdeck build|serve|check|fmt|export|prune-ledger|init``.
 
 Tests call :func:`main` in-process; the console script and ``build.py`` call it too.
 """
@@ -14,7 +14,7 @@ from typing import TextIO
 import dataclasses
 import os
 
-from cheatdeck import __version__
+from cheatdeck import arguments
 from cheatdeck.build import BuildOptions, run_build
 from cheatdeck.config import Config, load_config
 from cheatdeck.diagnostics import CheatdeckError, Diagnostic, SourceError, has_errors
@@ -27,6 +27,7 @@ from cheatdeck.model import Library
 from cheatdeck.project import find_root, site_config
 from cheatdeck.outputs import WORK_DIR, check_outputs, planned_outputs
 from cheatdeck.reader import read_paths
+from cheatdeck.starter import write_starter
 from cheatdeck.report import Printer, library_counts
 
 
@@ -102,73 +103,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="cheatdeck",
-        description="Turn Markdown cheat sheets (source/) into an Anki deck (dist/*.apkg) and "
-                    "an MkDocs Material study site (site/). Diagnostics and summaries go to "
-                    "stderr; exports go to stdout.")
-    parser.add_argument("--version", action="version", version=f"cheatdeck {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    def add(name: str, handler: Callable[[argparse.Namespace], int], help: str,
-            paths: bool = True) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help, description=help)
-        sub.set_defaults(handler=handler)
-        sub.add_argument("--root", metavar="DIR",
-                         help="the project folder (default: the nearest of the working "
-                              "directory and its parents holding cheatdeck.toml, a "
-                              "pyproject.toml with [tool.cheatdeck], or source/*.md)")
-        if paths:
-            sub.add_argument("paths", nargs="*", metavar="PATH",
-                             help="sheet files or folders (default: the configured source/)")
-        return sub
-
-    check = add("check", cmd_check, "report diagnostics for the sheets")
-    check.add_argument("--strict", action="store_true", help="fail on warnings too")
-    fmt = add("fmt", cmd_fmt, "rewrite the sheets in canonical Markdown")
-    fmt.add_argument("--check", action="store_true", help="exit 1 if a file would change")
-    export = add("export", cmd_export, "export the model")
-    export.add_argument("--format", choices=["json", "csv"], default="json",
-                        help="json: the model; csv: an Anki text-import file with GUIDs")
-    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
-    build = add("build", cmd_build, "build the Anki deck and the study site", paths=False)
-    build.add_argument("--strict", action="store_true", help="fail on warnings too")
-    build.add_argument("--check", action="store_true", help="only read and validate")
-    build.add_argument("--no-deck", dest="deck", action="store_false", help="skip the .apkg")
-    build.add_argument("--no-site", dest="site", action="store_false", help="skip the site")
-    build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
-    build.add_argument("--frozen", action="store_true",
-                       help="fail if source/cheatdeck.lock (the identity ledger) would change")
-    build.add_argument("--new-identity", action="append", default=[], metavar="QUESTION",
-                       help="give this new question a new note instead of an older note's "
-                            "identity (repeatable)")
-    build.add_argument("--serve", action="store_true",
-                       help="then serve the site with live reload (as `cheatdeck serve`)")
-    build.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000)")
-    _add_location_options(build)
-    build.add_argument("--dist", help="folder for the .apkg (default: dist)")
-    build.add_argument("--site-dir", help="folder for the site (default: site)")
-    prune = add("prune-ledger", cmd_prune_ledger,
-                "drop retired notes from source/cheatdeck.lock (they stop being shipped)",
-                paths=False)
-    prune.add_argument("--source", help="folder of sheets (default from pyproject.toml: source)")
-    serve = add("serve", cmd_serve, "preview the site on 127.0.0.1 with live reload, "
-                "regenerated on every edit in source/ (writes neither dist/ nor site/)",
-                paths=False)
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    _add_location_options(serve)
-    return parser
-
-
-def _add_location_options(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--source", help="folder of sheets (default from pyproject.toml: source)")
-    sub.add_argument("-q", "--quiet", dest="verbosity", action="store_const", const=0,
-                     default=1, help="print errors and one result line only")
-    sub.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const=2,
-                     help="list every changed note")
-
-
 def _config(args: argparse.Namespace) -> Config:
     """The project's configuration: its root found (or given), then ``--source`` & co. applied."""
     given, given_by = (Path(args.root), "--root") if args.root else (args.project, "build.py")
@@ -240,6 +174,22 @@ def cmd_serve(args: argparse.Namespace, config: Config | None = None) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    """``cheatdeck init [DIR]``: write a starter project that builds as it is."""
+    folder = Path(args.folder)
+    written = write_starter(folder, args.deck)
+    print(f"cheatdeck: started a project in {folder.as_posix()}:", file=sys.stderr)
+    for path in written:
+        print(f"  {path.as_posix()}", file=sys.stderr)
+    step = "" if folder == Path(".") else f"cd {folder.as_posix()} && "
+    print(f"next: {step}cheatdeck build", file=sys.stderr)
+    return 0
+
+
+HANDLERS = {"build": cmd_build, "serve": cmd_serve, "check": cmd_check, "fmt": cmd_fmt,
+            "export": cmd_export, "prune-ledger": cmd_prune_ledger, "init": cmd_init}
+
+
 def main(argv: Sequence[str] | None = None, *, project: Path | None = None) -> int:
     """Run the CLI in-process.
 
@@ -252,7 +202,7 @@ def main(argv: Sequence[str] | None = None, *, project: Path | None = None) -> i
         0 on success, 1 on content, configuration or output errors (printed as diagnostics,
         no traceback), 2 on usage errors.
     """
-    parser = _parser()
+    parser = arguments.parser(HANDLERS)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse reports usage errors by exiting
