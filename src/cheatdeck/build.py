@@ -257,7 +257,8 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
                          retired=identities.retired, renderer=renderer) if options.deck else None
     outputs = _write_outputs(library, deck, config=config, options=options, apkg=apkg,
                              site_dir=site_dir, docs_dir=docs_dir, mkdocs_yml=mkdocs_yml,
-                             renderer=renderer, default_site=default_site)
+                             renderer=renderer, default_site=default_site,
+                             guids=identities.overrides)
     if deck and new_ledger != ledger_text:  # the ledger records what was shipped, once shipped
         write_atomic(ledger_path, new_ledger.encode("utf-8"))
         outputs += ((ledger_path, len(new_ledger.encode("utf-8"))),)
@@ -277,8 +278,12 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
 def _write_outputs(library: Library, deck: DeckBuild | None, *, config: Config,
                    options: BuildOptions, apkg: Path, site_dir: Path, docs_dir: Path,
                    mkdocs_yml: Path, renderer: MarkupRenderer,
-                   default_site: bool) -> tuple[tuple[Path, int], ...]:
-    """Build every output into a staging folder, then swap them all in."""
+                   default_site: bool,
+                   guids: Mapping[str, str]) -> tuple[tuple[Path, int], ...]:
+    """Build every output into a staging folder, then swap them all in.
+
+    ``guids`` are the reworded questions' GUIDs (``Identities.overrides``): the site's study
+    progress is keyed by the GUIDs the deck ships."""
     from cheatdeck.anki import package_bytes
     from cheatdeck.site.mkdocs_build import build_site
 
@@ -293,7 +298,8 @@ def _write_outputs(library: Library, deck: DeckBuild | None, *, config: Config,
         if options.site:
             build_site(library, config_file=mkdocs_yml, docs_dir=docs_dir, site_dir=staged_site,
                        title=config.deck, deck_path=staged_apkg if deck_bytes else None,
-                       renderer=renderer, site_name=config.deck if default_site else None)
+                       renderer=renderer, site_name=config.deck if default_site else None,
+                       guids=guids)
             mark(staged_site, "site")  # the next build may replace it (cheatdeck.outputs)
         return publish(deck_bytes, apkg, staged_site if options.site else None, site_dir)
     finally:

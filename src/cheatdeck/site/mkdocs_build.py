@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +34,21 @@ class SiteBuildError(CheatdeckError):
 
 
 def static_assets() -> dict[str, bytes]:
-    """Return the package's site assets (CSS, JS) keyed by their docs-relative path."""
-    folder = resources.files("cheatdeck").joinpath("assets", "site")
-    return {
-        f"{ASSET_DIR}/{item.name}": item.read_bytes()
-        for item in sorted(folder.iterdir(), key=lambda i: i.name)
-        if item.is_file()
-    }
+    """Return the package's site assets keyed by their docs-relative path.
+
+    Covers subfolders too: ``vendor/ts-fsrs/`` holds the vendored scheduler with its licence.
+    """
+    found: dict[str, bytes] = {}
+    folders: list[tuple[Traversable, str]] = [
+        (resources.files("cheatdeck").joinpath("assets", "site"), ASSET_DIR)]
+    while folders:
+        folder, prefix = folders.pop()
+        for item in sorted(folder.iterdir(), key=lambda i: i.name):
+            if item.is_dir():
+                folders.append((item, f"{prefix}/{item.name}"))
+            elif item.is_file():
+                found[f"{prefix}/{item.name}"] = item.read_bytes()
+    return dict(sorted(found.items()))
 
 
 def write_docs(docs_dir: Path, pages: Mapping[str, str], *, deck_path: Path | None = None,
@@ -153,6 +162,7 @@ def build_site(
     deck_path: Path | None = None,
     renderer: MarkupRenderer | None = None,
     site_name: str | None = None,
+    guids: Mapping[str, str] | None = None,
 ) -> None:
     """Render the pages of ``library``, write them to ``docs_dir`` and build ``site_dir``.
 
@@ -169,6 +179,8 @@ def build_site(
         renderer: the shared Markdown→HTML renderer, made with ``media=library.media_names``
             (a new one if omitted).
         site_name: overrides the config's ``site_name`` (see :func:`run_mkdocs`).
+        guids: ``{own GUID: GUID to ship}`` of reworded questions (see
+            :func:`~cheatdeck.site.pages.render_site_pages`).
 
     Raises:
         OutputError: the docs dir cannot be written.
@@ -176,7 +188,8 @@ def build_site(
     """
     markup = renderer or MarkupRenderer(media=library.media_names)
     pages = render_site_pages(
-        library, title=title, deck_file=deck_path.name if deck_path else None, renderer=markup
+        library, title=title, deck_file=deck_path.name if deck_path else None, renderer=markup,
+        guids=guids,
     )
     nav = site_nav(library, renderer=markup)
     write_docs(docs_dir, pages, deck_path=deck_path, media=media_files(library))

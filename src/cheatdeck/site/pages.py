@@ -21,13 +21,24 @@ from cheatdeck.ids import section_anchors, slug
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Card, FactTable, Library, Prose, Section, Sheet
 from cheatdeck.site.fragments import for_markdown, plain_text
-from cheatdeck.site.quizdata import quiz_data_script
+from cheatdeck.site.quizdata import Guids, quiz_data_script, study_index_script
 
 ASSET_DIR = "assets/cheatdeck"
 """Docs-relative folder of the site's own CSS/JS (copied from the package) and quiz data."""
 
 QUIZ_DATA = f"{ASSET_DIR}/quiz-data.js"
 """Docs-relative path of the generated quiz data script."""
+
+STUDY_INDEX = f"{ASSET_DIR}/study-index.js"
+"""Docs-relative path of the generated study index: each section's study keys, for due counts."""
+
+STUDY_SCRIPT = f"{ASSET_DIR}/study.js"
+"""The spaced-repetition store and due counts (package asset), loaded by every page that counts."""
+
+QUIZ_STUDY_SCRIPTS = (f"{ASSET_DIR}/vendor/ts-fsrs/ts-fsrs.umd.js", STUDY_SCRIPT,
+                      f"{ASSET_DIR}/study-quiz.js")
+"""What the quiz page loads before ``quiz.js`` (package assets): the vendored FSRS scheduler
+(ts-fsrs, see its NOTICE), the store, and the quiz's grade buttons and progress panel."""
 
 MEDIA_DIR = f"{ASSET_DIR}/media"
 """Docs-relative folder of the images the sheets show, by content-hashed name
@@ -175,6 +186,8 @@ def _section_page(ctx: _Context, sheet: Sheet, section: Section) -> str:
         home_href=f"../index.html#{sheet.slug}",
         quiz_href=f"../quiz.html#{sheet.slug}/{section.slug}",
         card_count=count(section_cards(section), "card"),
+        scope=f"{sheet.slug}/{section.slug}",
+        scripts=[f"../{STUDY_INDEX}", f"../{STUDY_SCRIPT}"],
         blocks=blocks,
     )
 
@@ -195,6 +208,7 @@ def _home_page(ctx: _Context, library: Library, title: str, deck_file: str | Non
                     "path": section_path(sheet, section),
                     "cards": section_cards(section),
                     "quiz_href": f"quiz.html#{sheet.slug}/{section.slug}",
+                    "scope": f"{sheet.slug}/{section.slug}",
                 }
                 for section in sheet.sections
             ],
@@ -209,6 +223,7 @@ def _home_page(ctx: _Context, library: Library, title: str, deck_file: str | Non
         card_count=count(sum(section_cards(x) for s in library.sheets for x in s.sections), "card"),
         deck=deck,
         sheets=sheets,
+        scripts=[STUDY_INDEX, STUDY_SCRIPT],
     )
 
 
@@ -253,6 +268,7 @@ def render_site_pages(
     title: str,
     deck_file: str | None = None,
     renderer: MarkupRenderer | None = None,
+    guids: Guids | None = None,
 ) -> dict[str, str]:
     """Render every generated file of the docs dir.
 
@@ -264,11 +280,14 @@ def render_site_pages(
             download button.
         renderer: the shared Markdown→HTML renderer, made with ``media=library.media_names``
             (a new one if omitted).
+        guids: ``{own GUID: GUID to ship}`` of reworded questions
+            (:attr:`cheatdeck.ledger.Identities.overrides`): the quiz's study keys follow the
+            deck's GUIDs, so progress survives a rewording (none reworded if omitted).
 
     Returns:
         Docs-relative POSIX path → file text, in a fixed order: ``index.md``, one
-        ``<sheet>/<section>.md`` per section, ``tags.md``, ``quiz.md`` and the quiz data script
-        :data:`QUIZ_DATA`. The package's static assets and the images (:data:`MEDIA_DIR`,
+        ``<sheet>/<section>.md`` per section, ``tags.md``, ``quiz.md``, the quiz data script
+        :data:`QUIZ_DATA` and the study index :data:`STUDY_INDEX`. The package's static assets and the images (:data:`MEDIA_DIR`,
         :func:`media_files`) are not included: they are copied as bytes.
     """
     markup = renderer or MarkupRenderer(media=library.media_names)
@@ -281,8 +300,10 @@ def render_site_pages(
         for section in sheet.sections:
             pages[section_path(sheet, section)] = _section_page(ctx, sheet, section)
     pages["tags.md"] = _tags_page(ctx, library, tag_anchors)
-    pages["quiz.md"] = ctx.env.get_template("quiz.md.j2").render(data_src=QUIZ_DATA)
-    pages[QUIZ_DATA] = quiz_data_script(library, ctx.inline, ctx.anchors)
+    pages["quiz.md"] = ctx.env.get_template("quiz.md.j2").render(
+        scripts=[QUIZ_DATA, *QUIZ_STUDY_SCRIPTS], stylesheet=f"{ASSET_DIR}/study.css")
+    pages[QUIZ_DATA] = quiz_data_script(library, ctx.inline, ctx.anchors, guids)
+    pages[STUDY_INDEX] = study_index_script(library, guids)
     return pages
 
 

@@ -2,6 +2,10 @@
 
 The script assigns one JSON object to ``window.cheatdeckQuiz``. Questions and answers are the
 shared renderer's sanitized HTML fragments, so a card reads as on the section page and in Anki.
+Every card carries its *study key* (:func:`card_keys`), which the browser's spaced-repetition
+progress (``study.js``) is stored under: the note GUID the deck ships, so a reworded question
+keeps its progress. A second, small script (:func:`study_index_script`) lists the keys per
+section for the home and section pages' due counts, without the cards' HTML.
 The JSON is written so it can never end a ``<script>`` element, even if someone inlines it:
 ``<``, ``>`` and ``&`` are ``\\u``-escaped, as are U+2028/U+2029 (line terminators in older JS).
 """
@@ -9,9 +13,10 @@ The JSON is written so it can never end a ``<script>`` element, even if someone 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from cheatdeck.ids import card_guid, fact_guid
 from cheatdeck.model import Library, Section, Sheet
 from cheatdeck.site.fragments import plain_text
 
@@ -50,8 +55,35 @@ Anchors = Callable[[Section], tuple[str, ...]]
 """Section → its cards' anchors (``ids.section_anchors`` or a cached wrapper of it)."""
 
 
+Guids = Mapping[str, str]
+"""``{own GUID: GUID to ship}`` for reworded questions (:attr:`cheatdeck.ledger.Identities.overrides`);
+a card missing from it ships its own GUID (:mod:`cheatdeck.ids`)."""
+
+
+def card_keys(sheet: Sheet, section: Section, guids: Guids) -> list[str]:
+    """Return the study key of every flashcard of ``section``, in quiz order.
+
+    Args:
+        sheet: the section's sheet (its slug is part of each GUID).
+        section: the section.
+        guids: reworded questions' shipped GUIDs (:data:`Guids`).
+
+    Returns:
+        One key per card: Q&A and gotcha cards first, by the note GUID the deck ships
+        (``"cd" + 24 hex``); then one per non-empty fact value, ``"<note GUID>/<N>"`` with ``N``
+        the value's column number, as the deck's cloze ``cN`` (``anki_notes.cloze_text``).
+        Keys never depend on wording the ledger tracks, so progress survives a rewording.
+    """
+    keys = [guids.get(guid, guid) for guid in (card_guid(sheet, c) for c in section.cards)]
+    for table in section.fact_tables:
+        for row in table.rows:
+            guid = fact_guid(sheet.slug, table, row)
+            keys.extend(f"{guid}/{n}" for n, value in enumerate(row.values, start=1) if value)
+    return keys
+
+
 def _section_cards(
-    sheet: Sheet, section: Section, inline: Inline, anchors: Anchors
+    sheet: Sheet, section: Section, inline: Inline, anchors: Anchors, guids: Guids
 ) -> list[dict[str, str]]:
     page = f"{sheet.slug}/{section.slug}.html"
     cards = [
@@ -66,15 +98,20 @@ def _section_cards(
                 if value:
                     question = f"{subject} — {inline(column)}"
                     cards.append({"q": question, "a": inline(value), "href": page})
+    for card, key in zip(cards, card_keys(sheet, section, guids), strict=True):
+        card["id"] = key
     return cards
 
 
-def quiz_data(library: Library, inline: Inline, anchors: Anchors) -> dict[str, Any]:
+def quiz_data(library: Library, inline: Inline, anchors: Anchors,
+              guids: Guids | None = None) -> dict[str, Any]:
     """Return the quiz data: ``{"sheets": [{slug, title, sections: [{slug, title, emoji, cards}]}]}``.
 
-    Titles are plain text (the page sets them as text); each card is ``{"q", "a", "href"}`` with
-    ``q``/``a`` HTML fragments and ``href`` the docs-root-relative URL of its question.
+    Titles are plain text (the page sets them as text); each card is ``{"q", "a", "href", "id"}``
+    with ``q``/``a`` HTML fragments, ``href`` the docs-root-relative URL of its question and
+    ``id`` its study key (:func:`card_keys`; ``guids`` as there, none reworded if omitted).
     """
+    guids = guids or {}
     return {
         "sheets": [
             {
@@ -85,7 +122,7 @@ def quiz_data(library: Library, inline: Inline, anchors: Anchors) -> dict[str, A
                         "slug": section.slug,
                         "title": plain_text(inline(section.title)),
                         "emoji": section.emoji,
-                        "cards": _section_cards(sheet, section, inline, anchors),
+                        "cards": _section_cards(sheet, section, inline, anchors, guids),
                     }
                     for section in sheet.sections
                 ],
@@ -95,6 +132,19 @@ def quiz_data(library: Library, inline: Inline, anchors: Anchors) -> dict[str, A
     }
 
 
-def quiz_data_script(library: Library, inline: Inline, anchors: Anchors) -> str:
+def quiz_data_script(library: Library, inline: Inline, anchors: Anchors,
+                     guids: Guids | None = None) -> str:
     """Return the text of the quiz data script: ``window.cheatdeckQuiz = {…};`` and a newline."""
-    return f"window.cheatdeckQuiz = {script_json(quiz_data(library, inline, anchors))};\n"
+    return f"window.cheatdeckQuiz = {script_json(quiz_data(library, inline, anchors, guids))};\n"
+
+
+def study_index_script(library: Library, guids: Guids | None = None) -> str:
+    """Return the text of the study index script: ``window.cheatdeckCards = {…};`` and a newline.
+
+    The object maps each section's scope, ``"<sheet slug>/<section slug>"`` (the quiz's deck
+    ids), to its cards' study keys (:func:`card_keys`), in source order. The home and section
+    pages count what is due from it and their stored progress.
+    """
+    index = {f"{sheet.slug}/{section.slug}": card_keys(sheet, section, guids or {})
+             for sheet in library.sheets for section in sheet.sections}
+    return f"window.cheatdeckCards = {script_json(index)};\n"

@@ -1,6 +1,9 @@
 /* cheatdeck quiz: keyboard-driven flashcards over one sheet or section. Card data comes from
    quiz-data.js (window.cheatdeckQuiz); questions and answers are the build's sanitized HTML.
-   Keys: Space/Enter reveal (then next), → or j next, ← or k back, s shuffle. */
+   Keys: Space/Enter reveal (then next), → or j next, ← or k back, s shuffle.
+   Spaced repetition lives in study.js (window.cheatdeckStudy, loaded before this file): it gets
+   the `view` below once, picks the cards each deck shows, adds its grade actions and keys, and
+   hears of every card shown. Without it the quiz flips through every card. */
 (function () {
   "use strict";
 
@@ -20,6 +23,7 @@
     decks[id] = cards;
     var option = document.createElement("option");
     option.value = id;
+    option.setAttribute("data-label", label);
     option.textContent = label + " (" + cards.length + ")";
     parent.appendChild(option);
   }
@@ -33,7 +37,7 @@
           id: sheet.slug + "/" + section.slug,
           label: (section.emoji ? section.emoji + " " : "") + section.title,
           cards: section.cards.map(function (card) {
-            return { q: card.q, a: card.a, href: card.href, where: where };
+            return { q: card.q, a: card.a, href: card.href, id: card.id, where: where };
           })
         };
       });
@@ -62,7 +66,7 @@
       where.textContent = "";
       question.textContent = "No cards in this deck.";
       answer.textContent = "";
-      return;
+      return view.shown(card);
     }
     where.textContent = card.where;
     question.innerHTML = card.q;
@@ -72,12 +76,13 @@
     link.className = "cd-quiz__source";
     link.textContent = "Open on its page";
     answer.appendChild(link);
+    view.shown(card);
   }
 
   function choose(id) {
     if (!(id in decks)) id = scope.options.length ? scope.options[0].value : "";
     scope.value = id;
-    state.cards = (decks[id] || []).slice();
+    state.cards = view.deck(decks[id] || [], id);
     state.index = 0;
     state.revealed = false;
     show();
@@ -127,7 +132,14 @@
     actions[action]();
   }
 
+  var view = {
+    root: root, state: state, actions: actions, keys: keys, decks: decks, scope: scope,
+    deck: function (cards) { return cards.slice(); },
+    shown: function () {},
+    reload: function () { choose(scope.value); }
+  };
   buildDecks();
+  if (window.cheatdeckStudy) window.cheatdeckStudy.attach(view);
   root.addEventListener("click", function (event) {
     var button = event.target.closest("[data-quiz]");
     if (button) actions[button.getAttribute("data-quiz")]();
