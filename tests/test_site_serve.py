@@ -37,8 +37,8 @@ def _fetch(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return str(response.read().decode("utf-8"))
-    except (urllib.error.URLError, ConnectionError):
-        return ""
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return ""  # not serving yet, or busy rebuilding (slow on a loaded machine): try again
 
 
 def _wait_for(url: str, text: str, timeout: float = 20.0) -> str:
