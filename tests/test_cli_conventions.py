@@ -64,7 +64,7 @@ def test_colour_follows_no_color_and_force_color(
     assert (plain in err) is not coloured
 
 
-COMMANDS = ("build", "serve", "check", "fmt", "export", "prune-ledger", "init")
+COMMANDS = ("build", "serve", "check", "fmt", "export", "prune-ledger", "init", "sync")
 
 
 @pytest.mark.parametrize("command", COMMANDS)

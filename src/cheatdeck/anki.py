@@ -30,7 +30,7 @@ import itertools
 import json
 import sqlite3
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -195,6 +195,28 @@ def build_package(
     clashes = duplicate_guids(notes)
     if clashes:
         raise SourceError(clashes)
+    return notes_package(notes, timestamp=timestamp, style=style, diagnostics=tuple(warnings),
+                         media=tuple((m.name, m.data) for m in library.media_files))
+
+
+def notes_package(notes: Sequence[NoteSpec], *, timestamp: int, style: CardStyle | None = None,
+                  diagnostics: tuple[Diagnostic, ...] = (),
+                  media: tuple[tuple[str, bytes], ...] = ()) -> DeckBuild:
+    """Build the package of exactly ``notes`` (GUIDs unique, as checked by the caller).
+
+    ``build_package`` calls it with every note; ``cheatdeck sync`` with the notes to add, so
+    they arrive in the collection exactly as an import of the whole deck would bring them.
+
+    Args:
+        notes: the notes, in the order Anki should introduce their cards.
+        timestamp: seconds since the epoch stamped as every note's, card's and note type's mod.
+        style: CSS and templates; the packaged :func:`default_card_style` when None.
+        diagnostics: carried into the :class:`DeckBuild`.
+        media: ``(file name, bytes)`` to pack.
+
+    Returns:
+        The :class:`DeckBuild` (one genanki deck per deck name, in first-seen order).
+    """
     models = note_types(style or default_card_style())
     decks: dict[str, genanki.Deck] = {}
     card_count = 0
@@ -218,10 +240,10 @@ def build_package(
     return DeckBuild(
         package=genanki.Package(list(decks.values())),
         timestamp=timestamp,
-        notes=notes,
+        notes=tuple(notes),
         card_count=card_count,
-        diagnostics=tuple(warnings),
-        media=tuple((m.name, m.data) for m in library.media_files),
+        diagnostics=diagnostics,
+        media=media,
     )
 
 

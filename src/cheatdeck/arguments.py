@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import textwrap
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from cheatdeck import __version__
 
@@ -27,6 +28,8 @@ _EXIT = {
     "export": "1 a sheet has an error (nothing exported)",
     "prune-ledger": "1 the ledger is malformed or cannot be written",
     "init": "1 a file to be written exists (named; nothing written)",
+    "sync": "1 no collection found, Anki has it open, a sheet has an error, or Anki refused a "
+            "change (the collection is left as it was)",
 }
 _EXAMPLES = {
     "build": ["cheatdeck build", "cheatdeck build --strict --frozen   # in CI",
@@ -39,6 +42,8 @@ _EXAMPLES = {
     "prune-ledger": ["cheatdeck prune-ledger"],
     "init": ["cheatdeck init demo && cd demo && cheatdeck build",
              "cheatdeck init --deck 'ML Interview Prep'"],
+    "sync": ["cheatdeck sync --dry-run", "cheatdeck sync --profile 'User 1' --delete-retired",
+             "cheatdeck sync --collection ~/anki/collection.anki2"],
 }
 _SUMMARY = {
     "build": "build the Anki deck and the study site",
@@ -50,6 +55,9 @@ _SUMMARY = {
     "prune-ledger": "drop retired notes from source/cheatdeck.lock (they stop being shipped)",
     "init": "start a project: an example sheet, mkdocs.yml, the configuration and a "
             ".gitignore (never overwrites a file)",
+    "sync": "update your own Anki collection directly: add, update and move notes, suspend "
+            "(or delete) retired ones; Anki desktop must be closed (needs "
+            "pip install 'cheatdeck[sync]')",
 }
 
 
@@ -72,7 +80,7 @@ def parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
 
     Args:
         handlers: command name (``build``, ``serve``, ``check``, ``fmt``, ``export``,
-            ``prune-ledger``, ``init``) → the function that runs it; stored as ``handler`` on
+            ``prune-ledger``, ``init``, ``sync``) → the function that runs it; stored as ``handler`` on
             the parsed namespace.
 
     Returns:
@@ -136,6 +144,17 @@ def parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
     prune = add("prune-ledger")
     prune.add_argument("--source", metavar="DIR",
                        help="folder of sheets (default from the configuration: source)")
+    sync = add("sync")
+    where = sync.add_mutually_exclusive_group()
+    where.add_argument("--collection", type=Path, metavar="PATH",
+                       help="the collection file (or its profile folder) to sync")
+    where.add_argument("--profile", metavar="NAME",
+                       help="the Anki profile to sync (default: the only one)")
+    sync.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    sync.add_argument("--delete-retired", action="store_true",
+                      help="delete retired notes instead of suspending them")
+    sync.add_argument("--strict", action="store_true", help="fail on warnings too")
+    _add_location_options(sync)
     init = add("init", root=False)
     init.add_argument("folder", nargs="?", default=".", metavar="DIR",
                       help="the project folder, created if missing (default: here)")

@@ -1,4 +1,4 @@
-"""Command line: ``cheatdeck build|serve|check|fmt|export|prune-ledger|init``.
+"""Command line: ``cheatdeck build|serve|sync|check|fmt|export|prune-ledger|init``.
 
 Tests call :func:`main` in-process; the console script and ``build.py`` call it too.
 """
@@ -13,6 +13,7 @@ from typing import TextIO
 
 import dataclasses
 import os
+from datetime import datetime, timezone
 
 from cheatdeck import arguments
 from cheatdeck.build import BuildOptions, run_build
@@ -129,6 +130,20 @@ def cmd_build(args: argparse.Namespace) -> int:
     return cmd_serve(args, config) if args.serve else 0
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    """``cheatdeck sync``: apply the notes to the learner's Anki collection (or ``--dry-run``)."""
+    from cheatdeck.sync import SyncOptions, run_sync
+
+    printer = Printer(sys.stderr, args.verbosity, environ=os.environ)
+    options = SyncOptions(collection=args.collection, profile=args.profile,
+                          dry_run=args.dry_run, delete_retired=args.delete_retired,
+                          strict=args.strict)
+    report = run_sync(_config(args), options, environ=os.environ, platform=sys.platform,
+                      home=Path.home(), now=datetime.now(timezone.utc), emit=printer.diagnostic)
+    printer.sync_summary(report)
+    return 0
+
+
 def cmd_prune_ledger(args: argparse.Namespace) -> int:
     """``cheatdeck prune-ledger``: drop the retired entries of the identity ledger."""
     config = _config(args)
@@ -187,7 +202,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 HANDLERS = {"build": cmd_build, "serve": cmd_serve, "check": cmd_check, "fmt": cmd_fmt,
-            "export": cmd_export, "prune-ledger": cmd_prune_ledger, "init": cmd_init}
+            "export": cmd_export, "prune-ledger": cmd_prune_ledger, "init": cmd_init,
+            "sync": cmd_sync}
 
 
 def main(argv: Sequence[str] | None = None, *, project: Path | None = None) -> int:

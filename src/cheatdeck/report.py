@@ -14,6 +14,7 @@ from typing import TextIO
 from cheatdeck.build import BuildReport
 from cheatdeck.diagnostics import Diagnostic
 from cheatdeck.model import Library
+from cheatdeck.sync import SyncReport
 
 _COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m", "added": "\033[32m",
             "changed": "\033[36m", "removed": "\033[35m", "dim": "\033[2m"}
@@ -128,6 +129,42 @@ class Printer:
             shown = path.relative_to(root) if path.is_relative_to(root) else path
             suffix = "/" if path.is_dir() else ""
             self.line(f"  {shown.as_posix()}{suffix}  {_size(size)}")
+
+    def sync_summary(self, report: SyncReport) -> None:
+        """Print what a sync did (or, dry, would do): counts in notes, then each note by kind.
+
+        ``-q`` prints the counts line only; the notes of each kind are listed up to
+        :data:`LISTED` (all with ``-v``).
+        """
+        outcome, plan = report.outcome, report.outcome.plan
+        counts = ", ".join(f"{n} {kind}" for kind, n in plan.counts().items())
+        where = report.collection.as_posix()
+        if report.dry_run:
+            self.line(f"dry run, nothing written: {where} would get {counts}", level=0)
+        else:
+            self.line(f"synced {where}: {counts}", level=0)
+        would = "would be " if report.dry_run else ""
+        for label, names in (("note types " + would + "created or updated", outcome.note_types),
+                             ("media files " + would + "added", outcome.media)):
+            if names:
+                self.line(f"  {label}: {', '.join(names)}")
+        for kind, sign, questions in (
+                ("added", "+", [n.text for n in plan.added]),
+                ("changed", "~", [u.spec.text for u in plan.updated if not u.spec.retired]),
+                ("changed", "→", [f"{n.text}  ({n.deck})" for n in plan.moved_notes]),
+                ("removed", "-", [n.text for n in (*plan.suspended_notes,
+                                                   *plan.deleted_notes)])):
+            shown = questions if self.verbosity >= 2 else questions[:LISTED]
+            for question in shown:
+                self.line(f"    {self._paint(sign, kind)} {question}")
+            if len(shown) < len(questions):
+                self.line(f"    … and {len(questions) - len(shown)} more (-v lists all)")
+        for spec in plan.foreign:
+            self.line(f"  left alone: {spec.text!r} (its note in Anki has another note type)")
+        if outcome.backup is not None:
+            self.line(f"  backup of the collection before this sync: {outcome.backup.as_posix()}")
+        if report.ledger is not None:
+            self.line(f"  {report.ledger.as_posix()} updated: commit it with the sheets")
 
 
 def _size(count: int) -> str:

@@ -1,0 +1,350 @@
+"""Apply a :class:`~cheatdeck.sync_plan.SyncPlan` to the learner's collection, or nothing.
+
+The only module that imports the ``anki`` package (the engine of Anki desktop, installed with
+``pip install 'cheatdeck[sync]'``). How it keeps the collection whole:
+
+* **Anki desktop open → refuse.** Anki holds an exclusive SQLite lock on ``collection.anki2``
+  while a profile is open (measured: a second ``Collection(path)`` fails "Anki already open").
+  cheatdeck takes the same lock (``locking_mode=EXCLUSIVE``, ``BEGIN EXCLUSIVE``, which writes
+  nothing) for the whole sync, so it cannot start while Anki has the file and Anki cannot open
+  it until the sync is done. A non-empty ``-wal`` file next to it means an open or crashed Anki:
+  refused too (replacing the file would orphan that journal).
+* **All or nothing.** The sync works on a copy in a private folder beside the collection; only
+  after every change succeeded is the copy written into the original, in one SQLite
+  transaction (:func:`_write_back`), so a failure at any point (or a killed process) leaves
+  the original as it was. The dry run
+  opens the copy too and throws it away: the original is never opened by Anki's engine.
+* **Backup first.** Just before that write, the original's bytes are copied to
+  ``cheatdeck-backups/collection-<UTC time>.anki2`` beside it (never overwriting a file); the
+  path is reported. Restoring is copying it back over ``collection.anki2`` with Anki closed.
+* **No schema change after the first sync.** Note types are created once, with the package's
+  constant ids (so ``.apkg`` imports keep matching them); later syncs change only their CSS and
+  template text, which Anki treats as a normal change. Fields are never changed: a collection
+  whose cheatdeck note type has other fields or templates is refused.
+* **Media** are written into ``collection.media/`` only when a file of that name is missing
+  (names are content hashes, :mod:`cheatdeck.reader.media`): nothing there is overwritten.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cheatdeck.anki_notes import (FACT_FIELDS, FACT_MODEL_NAME, QA_FIELDS, QA_MODEL_NAME,
+                                  NoteSpec)
+from cheatdeck.diagnostics import CheatdeckError
+from cheatdeck.files import write_atomic
+from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID
+from cheatdeck.sync_plan import CollectionCard, CollectionNote, SyncPlan, plan_sync
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+    from cheatdeck.anki import CardStyle
+
+NOTE_TYPE_IDS = {"qa": QA_MODEL_ID, "fact": FACT_MODEL_ID}
+"""The note types' constant ids (:mod:`cheatdeck.ids`), by :data:`~cheatdeck.anki_notes.NoteType`."""
+
+NOTE_TYPE_NAMES = {"qa": QA_MODEL_NAME, "fact": FACT_MODEL_NAME}
+
+BACKUP_DIR = "cheatdeck-backups"
+"""Folder, beside the collection file, that holds the backups ``cheatdeck sync`` makes."""
+
+INSTALL_HINT = "pip install 'cheatdeck[sync]'"
+
+
+class SyncError(CheatdeckError):
+    """The collection cannot be synced: in use, not a collection, incompatible, or Anki refused
+    a change. The collection is unchanged when this is raised."""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncOutcome:
+    """What a sync did (or, dry, would do).
+
+    Attributes:
+        plan: the diff that was (or would be) applied.
+        note_types: names of the note types created or whose CSS/templates were updated.
+        media: names of the media files added to ``collection.media/``.
+        backup: the backup file, or None when nothing was written.
+    """
+
+    plan: SyncPlan
+    note_types: tuple[str, ...]
+    media: tuple[str, ...]
+    backup: Path | None
+
+
+def sync_collection(path: Path, notes: Sequence[NoteSpec], *, shipped: frozenset[str],
+                    root_deck: str, style: CardStyle, media: Sequence[tuple[str, bytes]],
+                    timestamp: int, delete_retired: bool, dry_run: bool,
+                    now: datetime) -> SyncOutcome:
+    """Sync ``notes`` into the collection at ``path`` (module docstring for the guarantees).
+
+    Args:
+        path: the ``.anki2`` collection file (:func:`cheatdeck.anki_profile.find_collection`).
+        notes: every note cheatdeck ships, live then retired.
+        shipped: every GUID the identity ledger has shipped; no other note is looked at.
+        root_deck: the configured root deck.
+        style: the note types' CSS and templates.
+        media: ``(file name, bytes)`` of every image the notes show.
+        timestamp: the content timestamp (``source_date_epoch``): the added notes' and new note
+            types' modification time, as in the ``.apkg``.
+        delete_retired: delete retired notes instead of suspending them.
+        dry_run: compute and return the plan; write nothing anywhere.
+        now: the time that names the backup.
+
+    Returns:
+        The :class:`SyncOutcome`.
+
+    Raises:
+        SyncError: the ``anki`` package is missing, Anki has the collection open, the file is
+            not a collection, its cheatdeck note types have other fields, or Anki refused a
+            change; the collection is unchanged.
+    """
+    try:
+        import anki.collection  # noqa: F401  (before anki.scheduler: circular import, FIELD-NOTES)
+        from anki.collection import Collection
+        from anki.errors import AnkiException
+    except ImportError:
+        raise SyncError(f"cheatdeck sync needs the anki package: {INSTALL_HINT}") from None
+    with _exclusive(path) as lock, _staging(path) as staged:
+        try:
+            col = Collection(str(staged))
+        except AnkiException as exc:
+            raise SyncError(f"{path.as_posix()}: Anki cannot open it: {exc}") from None
+        try:
+            models = _note_type_changes(col, style)
+            snapshot = _read_shipped(col, shipped)
+            plan = plan_sync(notes, snapshot, note_type_ids=NOTE_TYPE_IDS, root_deck=root_deck,
+                             delete_retired=delete_retired)
+            media_dir = path.with_suffix(".media")
+            new_media = [(n, d) for n, d in media if not (media_dir / n).exists()]
+            missing = {s.note_type for s in plan.added
+                       if col.models.get(NOTE_TYPE_IDS[s.note_type]) is None}
+            names = tuple(m["name"] for m in models) + tuple(
+                name for kind, name in NOTE_TYPE_NAMES.items() if kind in missing)
+            if dry_run:
+                return SyncOutcome(plan, names, tuple(n for n, _ in new_media), None)
+            if not (plan.writes or models):  # only media missing: the collection stays as it is
+                for name, data in new_media:
+                    write_atomic(media_dir / name, data)
+                return SyncOutcome(plan, names, tuple(n for n, _ in new_media), None)
+            for model in models:
+                col.models.update_dict(model)
+            _add(col, plan.added, staged.parent / "added.apkg", style=style, timestamp=timestamp)
+            _apply(col, plan)
+        except AnkiException as exc:
+            raise SyncError(f"{path.as_posix()}: Anki refused a change ({exc}); the collection "
+                            "is unchanged") from None
+        finally:
+            col.close(downgrade=_rollback_journal(path))
+        backup = _backup(path, now)
+        for name, data in new_media:
+            write_atomic(media_dir / name, data)
+        _write_back(staged, lock)
+    return SyncOutcome(plan, names, tuple(n for n, _ in new_media), backup)
+
+
+@contextmanager
+def _exclusive(path: Path) -> Iterator[sqlite3.Connection]:
+    """Hold Anki's own lock on the collection for the block (yielding the connection that
+    holds it); refuse if someone else holds it."""
+    wal = Path(f"{path}-wal")
+    in_use = (f"{path.as_posix()}: Anki has this collection open (or did not close cleanly): "
+              "close Anki (or open and close it once), then sync again; or import the .apkg "
+              "instead (File → Import)")
+    if wal.is_file() and wal.stat().st_size:
+        raise SyncError(in_use)
+    connection = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        connection.execute("PRAGMA locking_mode=EXCLUSIVE")
+        connection.execute("BEGIN EXCLUSIVE")
+        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.OperationalError as exc:
+        connection.close()
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise SyncError(in_use) from None
+        raise SyncError(f"{path.as_posix()}: not an Anki collection ({exc})") from None
+    except sqlite3.DatabaseError as exc:
+        connection.close()
+        raise SyncError(f"{path.as_posix()}: not an Anki collection ({exc})") from None
+    try:
+        if not {"col", "notes", "cards"} <= tables:
+            raise SyncError(f"{path.as_posix()}: not an Anki collection (no notes table)")
+        yield connection
+    finally:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")  # nothing was written through this connection
+        connection.close()
+
+
+def _write_back(staged: Path, lock: sqlite3.Connection) -> None:
+    """Copy the synced database into the original through the connection holding its lock.
+
+    SQLite's online backup writes every page in one transaction of the destination, so the
+    original is either wholly old or wholly new, even if the process dies half-way (its journal
+    undoes or completes it). Unlike renaming a file over it, this works while the lock is held
+    (Windows refuses to replace an open file) and keeps the file itself (its permissions).
+    """
+    lock.execute("ROLLBACK")  # end the read transaction; EXCLUSIVE locking mode keeps the lock
+    source = sqlite3.connect(staged)
+    try:
+        source.backup(lock)
+    finally:
+        source.close()
+
+
+@contextmanager
+def _staging(path: Path) -> Iterator[Path]:
+    """Yield a copy of the collection in a private folder beside it; remove the folder after."""
+    folder = Path(tempfile.mkdtemp(dir=path.parent, prefix=".cheatdeck-sync-"))
+    try:
+        staged = folder / "collection.anki2"
+        shutil.copyfile(path, staged)
+        yield staged
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _rollback_journal(path: Path) -> bool:
+    """True when the original is in rollback-journal mode (SQLite header bytes 18–19 are 1):
+    the synced copy is closed the same way, so Anki finds the file as it left it."""
+    with path.open("rb") as file:
+        return file.read(20)[18:20] == b"\x01\x01"
+
+
+def _backup(path: Path, now: datetime) -> Path:
+    """Copy ``path`` to ``cheatdeck-backups/collection-<time>.anki2``; never overwrite."""
+    folder = path.parent / BACKUP_DIR
+    folder.mkdir(exist_ok=True)
+    stem = f"{path.stem}-{now.strftime('%Y%m%d-%H%M%S')}"
+    for number in range(1000):
+        target = folder / (f"{stem}.anki2" if not number else f"{stem}-{number}.anki2")
+        try:
+            with path.open("rb") as source, target.open("xb") as out:
+                shutil.copyfileobj(source, out)
+            return target
+        except FileExistsError:
+            continue
+    raise SyncError(f"{folder.as_posix()}: cannot name a new backup")
+
+
+def _note_type_changes(col: Collection, style: CardStyle) -> list[dict[str, Any]]:
+    """Return the collection's cheatdeck note types whose CSS or template text must change.
+
+    Raises:
+        SyncError: one has other fields or card types than cheatdeck ships (changing those is
+            a schema change: a full AnkiWeb sync).
+    """
+    from cheatdeck.anki import note_types
+
+    fields = {"qa": QA_FIELDS, "fact": FACT_FIELDS}
+    changes = []
+    for kind, model in note_types(style).items():
+        wanted = model.to_json(0, 1)
+        current = col.models.get(NOTE_TYPE_IDS[kind])
+        if current is None:
+            continue  # created by the import of the added notes (_add)
+        names = tuple(f["name"] for f in current["flds"])
+        templates = [t["name"] for t in current["tmpls"]]
+        if names != fields[kind] or templates != [t["name"] for t in wanted["tmpls"]]:
+            raise SyncError(
+                f"note type {current['name']!r} has fields {', '.join(names)} and card types "
+                f"{', '.join(templates)} in this collection; cheatdeck ships "
+                f"{', '.join(fields[kind])}: sync would have to change the note type's fields "
+                "(a full AnkiWeb sync); import the .apkg instead")
+        text = [(t["qfmt"], t["afmt"]) for t in current["tmpls"]]
+        if current["css"] != wanted["css"] or text != [(t["qfmt"], t["afmt"])
+                                                       for t in wanted["tmpls"]]:
+            current["css"] = wanted["css"]
+            for template, new in zip(current["tmpls"], wanted["tmpls"], strict=True):
+                template["qfmt"], template["afmt"] = new["qfmt"], new["afmt"]
+            changes.append(current)
+    return changes
+
+
+def _read_shipped(col: Collection, shipped: frozenset[str]) -> dict[str, CollectionNote]:
+    """Return the collection's notes whose GUID is in ``shipped``, with their cards, by GUID.
+
+    Read with SQL: Anki's ``guid:`` search fails on some GUID characters (FIELD-NOTES).
+    """
+    decks = {d.id: d.name for d in col.decks.all_names_and_ids()}
+    notes = {row[0]: row for row in col.db.all("select id, guid, mid, flds, tags from notes")
+             if row[1] in shipped}
+    cards: dict[int, list[CollectionCard]] = {}
+    for cid, nid, did, odid, queue in col.db.all(
+            "select id, nid, did, odid, queue from cards order by id"):
+        if nid in notes:
+            cards.setdefault(nid, []).append(
+                CollectionCard(cid, decks.get(did, ""), queue, filtered=bool(odid)))
+    return {guid: CollectionNote(nid, guid, mid, tuple(flds.split("\x1f")), tuple(tags.split()),
+                                 tuple(cards.get(nid, ())))
+            for nid, guid, mid, flds, tags in notes.values()}
+
+
+def _add(col: Collection, notes: Sequence[NoteSpec], package: Path, *, style: CardStyle,
+         timestamp: int) -> None:
+    """Add ``notes`` by importing a package of exactly them, with Anki's default options.
+
+    So a note arrives as an ``.apkg`` import brings it: the note types are created with their
+    constant ids (Anki's Python API can only add a note type under a new id), the decks by
+    name, the mod times are the package's. Media are not in the package (see module docstring).
+    """
+    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    from cheatdeck.anki import notes_package, package_bytes
+
+    if not notes:
+        return
+    package.write_bytes(package_bytes(notes_package(notes, timestamp=timestamp, style=style)))
+    request = ImportAnkiPackageRequest(package_path=str(package),
+                                       options=ImportAnkiPackageOptions())
+    log = col.import_anki_package(request).log
+    col.models._clear_cache()  # FIELD-NOTES: note types changed behind the Python cache
+    if len(log.new) != len(notes):
+        raise SyncError(f"Anki added {len(log.new)} of {len(notes)} new notes "
+                        f"({len(log.conflicting)} conflicting, {len(log.duplicate)} duplicate); "
+                        "nothing was changed")
+
+
+def _apply(col: Collection, plan: SyncPlan) -> None:
+    """Write the updates, moves, suspensions and deletions of ``plan`` into ``col``."""
+    deck_ids: dict[str, int] = {}
+
+    def deck(name: str) -> Any:
+        if name not in deck_ids:
+            deck_ids[name] = col.decks.id(name, create=True)
+        return deck_ids[name]
+
+    updated = []
+    for update in plan.updated:
+        note = col.get_note(update.note_id)
+        _fill(note, update.spec)
+        updated.append(note)
+    if updated:
+        col.update_notes(updated)
+    by_deck: dict[str, list[int]] = {}
+    for card_id, name in plan.moves:
+        by_deck.setdefault(name, []).append(card_id)
+    for name, card_ids in by_deck.items():
+        col.set_deck(card_ids, deck(name))
+    if plan.suspend:
+        col.sched.suspend_cards(list(plan.suspend))
+    if plan.unsuspend:
+        col.sched.unsuspend_cards(list(plan.unsuspend))
+    if plan.deleted:
+        col.remove_notes(list(plan.deleted))
+
+
+def _fill(note: Any, spec: NoteSpec) -> None:
+    for index, value in enumerate(spec.fields):
+        note.fields[index] = value
+    note.tags = list(spec.tags)
