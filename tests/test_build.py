@@ -93,10 +93,10 @@ def test_content_error_leaves_outputs_byte_identical(
         project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build"]) == 0
     before = _snapshot(project)
-    _edit(project / "source" / "stage-1.md", "embedding? | 4096 |", "embedding? |  |")
+    _edit(project / "source" / "stage-1.md", "embedding? | 4096 |", "embedding? | 4096 | x |")
     assert main(["build"]) == 1
     err = capsys.readouterr().err
-    assert "source/stage-1.md:26:1: error: empty answer to \"What dim is LLaMA-7B's embedding?\"" in err
+    assert "source/stage-1.md:26:46: error: row has 3 cells, header has 2" in err
     assert "nothing written" in err
     assert _snapshot(project) == before
 

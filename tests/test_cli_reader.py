@@ -33,9 +33,10 @@ def test_check_strict_fails_on_warnings(messy: Path) -> None:
 
 def test_check_error_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.md"
-    bad.write_text("# S\n\n## A\n\n| Q | A |\n|---|---|\n| q |  |\n", encoding="utf-8")
+    bad.write_text("# S\n\n## A\n\n| Q | A |\n|---|---|\n| q | a | b |\n", encoding="utf-8")
     assert main(["check", str(bad)]) == 1
-    assert f"{bad.as_posix()}:7:1: error: empty answer to 'q'" in capsys.readouterr().err
+    assert f"{bad.as_posix()}:7:11: error: row has 3 cells, header has 2" in \
+        capsys.readouterr().err
 
 
 def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

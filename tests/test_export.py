@@ -24,7 +24,7 @@ def test_json_shape_and_rebuild(seed_library: Library) -> None:
     data = json.loads(export_json(seed_library))
     assert data["schema"] == 1
     (sheet,) = data["sheets"]
-    assert list(sheet) == ["title", "subtitle", "footer", "slug", "path", "sections"]
+    assert list(sheet) == ["title", "subtitle", "footer", "slug", "path", "sections", "skipped"]
     tokens = sheet["sections"][0]
     assert tokens["title"] == "TOKENS" and tokens["emoji"] == "🔥" and tokens["slug"] == "tokens"
     assert tokens["cards"][1]["question"] == 'Why can\'t LLMs count letters in "strawberry"?'

@@ -42,5 +42,5 @@ def test_a_wide_header_over_short_rows_names_a_few_columns() -> None:
     text = "# S\n\n## A\n\n|" + " c |" * 1000 + "\n|" + " - |" * 1000 + "\n| a | b |\n"
     _, diagnostics = read_text(text, path="w.md")
     assert [d.format() for d in diagnostics] == [
-        "w.md:7:1: error: fact row 'a' has no value for c, c, c, c, c and 993 more\n"
-        "  hint: fill every cell (write `?` if unknown)"]
+        "w.md:7:1: warning: fact row 'a' has no value for c, c, c, c, c and 993 more: no card "
+        "for them\n  hint: fill every cell (write `?` if unknown)"]

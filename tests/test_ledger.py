@@ -331,9 +331,50 @@ def test_a_content_error_leaves_the_ledger_alone(project: Path) -> None:
     lock = project / "source" / "cheatdeck.lock"
     assert main(["build", "--no-site"]) == 0
     before = lock.read_bytes()
-    _edit(project / "source" / "sheet.md", "| About 1333 tokens |", "|  |")
+    _edit(project / "source" / "sheet.md", "| About 1333 tokens |", "| About | 1333 tokens |")
     assert main(["build", "--no-site"]) == 1
     assert lock.read_bytes() == before
+
+
+def _deck_notes(project: Path) -> dict[str, tuple[str, str]]:
+    """``{question field: (answer field, tags)}`` of every Q&A note in ``dist/root.apkg``."""
+    with zipfile.ZipFile(project / "dist" / "root.apkg") as archive:
+        db = sqlite3.connect(":memory:")
+        db.deserialize(archive.read("collection.anki2"))
+    rows = db.execute("select flds, tags from notes").fetchall()
+    return {flds.split("\x1f")[0]: (flds.split("\x1f")[1], tags.strip()) for flds, tags in rows}
+
+
+def test_a_skipped_row_keeps_its_shipped_note_until_fixed_or_deleted(
+        project: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 12 §2: an emptied answer is a warning; the row's note ships as last shipped (same
+    GUID, old answer, its own deck and tags, not retired) and the ledger entry is unchanged."""
+    lock = project / "source" / "cheatdeck.lock"
+    assert main(["build", "--no-site"]) == 0
+    shipped = entry(Ledger.loads(lock.read_text(encoding="utf-8")),
+                    "How many tokens ≈ 1000 words?")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T2))
+    _edit(project / "source" / "sheet.md", "| About 1333 tokens |", "|  |")
+    capsys.readouterr()
+    assert main(["build", "--no-site"]) == 0
+    err = capsys.readouterr().err
+    assert "source/sheet.md:10:1: warning: empty answer to 'How many tokens ≈ 1000 words?': " \
+        "row skipped" in err
+    assert "  kept as shipped: 1 (row skipped, see warnings)" in err
+    assert "retired" not in err
+    ledger = Ledger.loads(lock.read_text(encoding="utf-8"))
+    assert entry(ledger, "How many tokens ≈ 1000 words?") == shipped
+    assert ledger.retired == ()
+    notes = _deck_notes(project)
+    assert notes["How many tokens ≈ 1000 words?"] == (
+        "About 1333 tokens", "cheatdeck::ledger-sheet::tokens qa")
+    # Deleted: now it retires, as any removed row.
+    _edit(project / "source" / "sheet.md", "| How many tokens ≈ 1000 words? |  |\n", "")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T3))
+    assert main(["build", "--no-site"]) == 0
+    assert entry(Ledger.loads(lock.read_text(encoding="utf-8")),
+                 "How many tokens ≈ 1000 words?").retired
 
 
 def test_new_identity_flag(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -67,7 +67,7 @@ def read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str,
         (source / name).parent.mkdir(parents=True, exist_ok=True)
         (source / name).write_bytes(data)
     library, diagnostics = read_paths([Path("source")])
-    return library, [d.format() for d in diagnostics if d.level == "error"]
+    return library, [d.format() for d in diagnostics]
 
 
 INTO = "copy it into source/ and write its path relative to this sheet"
@@ -99,9 +99,14 @@ def test_symlink_inside_the_folder_to_a_file_outside(tmp_path: Path,
 
 def test_remote_image(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _, errors = read(tmp_path, monkeypatch, sheet("![r](https://example.org/r.png)"))
-    assert errors == ["source/s.md:7:25: error: image `https://example.org/r.png` is on the "
-                      "web: a card or page must not fetch it\n  hint: download it into source/ "
+    assert errors == ["source/s.md:7:25: warning: image `https://example.org/r.png` is on the "
+                      "web: a card or page must not fetch it; the card shows its alt text "
+                      "instead\n  hint: download it into source/ "
                       "and write its path relative to this sheet"]
+
+
+ALT = "; the card shows its alt text instead"
+"""An image that cannot ship is a warning (DESIGN.md "Severity": the card shows its alt text)."""
 
 
 @pytest.mark.parametrize(("answer", "error"), [
@@ -109,12 +114,12 @@ def test_remote_image(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ("[pw](/etc/passwd)", "7:25: error: link `/etc/passwd` is an absolute path"),
     ("[notes](notes.md)", "7:28: error: link `notes.md` points to a file: neither an Anki card "
                           "nor a site page can open it"),
-    ("![p](//cdn.example.org/p.png)", "7:25: error: image `//cdn.example.org/p.png` is on the "
-                                      "web: a card or page must not fetch it"),
-    ("![p](data:image/png;base64,iVBORw0KGgo=)", "7:25: error: image "
-     "`data:image/png;base64,iVBORw0KGgo=` is not a file in the source folder"),
-    ("![p](missing.png)", "7:25: error: image `missing.png` not found"),
-    ("![p](s.md)", "7:25: error: image `s.md` is not an image file"),
+    ("![p](//cdn.example.org/p.png)", "7:25: warning: image `//cdn.example.org/p.png` is on the "
+                                      f"web: a card or page must not fetch it{ALT}"),
+    ("![p](data:image/png;base64,iVBORw0KGgo=)", "7:25: warning: image "
+     f"`data:image/png;base64,iVBORw0KGgo=` is not a file in the source folder{ALT}"),
+    ("![p](missing.png)", f"7:25: warning: image `missing.png` not found{ALT}"),
+    ("![p](s.md)", f"7:25: warning: image `s.md` is not an image file{ALT}"),
     ("![p](%2e%2e/x.png)", "7:25: error: image `%2e%2e/x.png` points outside the source folder"),
 ])
 def test_other_bad_destinations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answer: str,

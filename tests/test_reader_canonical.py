@@ -24,7 +24,7 @@ def test_headings_tables_with_and_without_outer_pipes_and_alignment() -> None:
     )
     (section,) = sheet.sections
     assert (section.emoji, section.title, section.slug) == ("🧠", "Basics", "basics")
-    assert section.cards == (Card("Q1", "A1"), Card("Q2", "A2"))
+    assert section.cards == (Card("Q1", "A1"), Card("Q2", "A2", new_table=True))
     assert sheet.subtitle == "Sub title"
 
 

@@ -1,4 +1,5 @@
-"""One test per error diagnostic, each naming its exact line and column."""
+"""Error diagnostics that need files or exact columns; the rest are reader fixtures
+(tests/data/fixtures, run by test_reader_fixtures.py)."""
 
 from __future__ import annotations
 
@@ -16,21 +17,7 @@ def _errors(text: str) -> list[str]:
     return [d.format() for d in diagnostics if d.level == "error"]
 
 
-def test_empty_question() -> None:
-    assert _errors(HEAD + "| Q1 | A1 |\n|  | A2 |\n") == [
-        "t.md:8:1: error: empty question in this row\n  hint: write the question"]
 
-
-def test_empty_answer() -> None:
-    assert _errors(HEAD + "| Q1 | A1 |\n| Q2 |  |\n") == [
-        "t.md:8:1: error: empty answer to 'Q2'\n"
-        "  hint: write the answer, or remove the question"]
-
-
-def test_empty_gotcha_explanation() -> None:
-    assert _errors(HEAD + "| Q | A |\n\n- \"Claim\" —\n") == [
-        "t.md:9:1: error: empty answer to 'Claim'\n"
-        "  hint: write the answer, or remove the question"]
 
 
 def test_row_with_more_cells_than_header() -> None:
@@ -39,25 +26,7 @@ def test_row_with_more_cells_than_header() -> None:
         "  hint: escape a literal pipe as `\\|`, or add the column to the header"]
 
 
-def test_same_question_twice_names_both_lines() -> None:
-    assert _errors(HEAD + "| What is BPE? | A |\n| x | y |\n| what is  BPE | B |\n") == [
-        "t.md:9:1: error: duplicate question 'what is BPE': also at line 7 (t.md:7:1)\n"
-        "  hint: reword one of them or merge the two"]
 
-
-def test_duplicate_across_table_and_gotcha() -> None:
-    assert _errors(HEAD + "| Claim | A |\n\n- \"Claim\" — B\n") == [
-        "t.md:9:1: error: duplicate question 'Claim': also at line 7 (t.md:7:1)\n"
-        "  hint: reword one of them or merge the two"]
-
-
-def test_fact_row_missing_value_and_duplicate_subject() -> None:
-    text = "# S\n\n## N\n\n| Model | Params | Layers |\n|---|---|---|\n| A | 1 |\n| A | 1 | 2 |\n"
-    assert _errors(text) == [
-        "t.md:7:1: error: fact row 'A' has no value for Layers\n"
-        "  hint: fill every cell (write `?` if unknown)",
-        "t.md:8:1: error: duplicate fact row 'A': also at line 7 (t.md:7:1)\n"
-        "  hint: each row of a fact table needs its own subject"]
 
 
 def test_file_with_no_cards() -> None:
@@ -65,11 +34,6 @@ def test_file_with_no_cards() -> None:
         "t.md:1:1: error: the sheet has no cards\n"
         "  hint: add a `| Question | Answer |` table or a gotcha list"]
 
-
-def test_unknown_qa_column() -> None:
-    assert _errors("# S\n\n## A\n\n| Question | Answer | Notes |\n|---|---|---|\n| q | a | n |\n") == [
-        "t.md:5:1: error: unknown or repeated Q&A column(s): Notes\n"
-        "  hint: after `Question | Answer` a Q&A table may have Tags, Extra and ID columns"]
 
 
 def test_second_title() -> None:

@@ -159,6 +159,7 @@ def build_package(
     guid_overrides: Mapping[str, str] | None = None,
     retired: tuple[LedgerEntry, ...] = (),
     renderer: MarkupRenderer | None = None,
+    kept: tuple[LedgerEntry, ...] = (),
 ) -> DeckBuild:
     """Build the Anki package of ``library`` in memory.
 
@@ -176,6 +177,7 @@ def build_package(
             (:func:`cheatdeck.anki_notes.collect_notes`).
         renderer: the shared Markdown→HTML renderer (share one with the site build: it
             memoizes), made with ``media=library.media_names``; a new one when None.
+        kept: ledger entries of skipped rows, shipped as last shipped (not retired).
 
     Returns:
         The :class:`DeckBuild`.
@@ -190,7 +192,7 @@ def build_package(
     notes, warnings = collect_notes(
         library, root_deck=root_deck, site_url=site_url,
         renderer=renderer or MarkupRenderer(media=library.media_names),
-        guid_overrides=guid_overrides, retired=retired,
+        guid_overrides=guid_overrides, retired=retired, kept=kept,
     )
     clashes = duplicate_guids(notes)
     if clashes:

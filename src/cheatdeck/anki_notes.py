@@ -40,6 +40,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import zip_longest
 from typing import Literal
 
 from cheatdeck.diagnostics import Diagnostic
@@ -163,7 +164,8 @@ def cloze_text(columns: tuple[str, ...], values: tuple[str, ...]) -> str:
 
     Args:
         columns: the value columns' header HTML (the subject column excluded).
-        values: the row's value HTML, parallel to ``columns``.
+        values: the row's value HTML, parallel to ``columns``; a short row (the reader warns
+            about it) has no value for the columns past its end.
 
     Returns:
         ``<table class="cd-facts"><tr><th>Params</th><td>{{c1::7B}}</td></tr>…</table>``; an
@@ -173,7 +175,8 @@ def cloze_text(columns: tuple[str, ...], values: tuple[str, ...]) -> str:
         references (``markup.py``), so the value can never close the cloze early.
     """
     rows = []
-    for number, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
+    for number, (column, value) in enumerate(zip_longest(columns, values[:len(columns)],
+                                                         fillvalue=""), start=1):
         cell = "{{c%d::%s}}" % (number, value.replace(":", "&#58;")) if value else ""
         rows.append(f"<tr><th>{column}</th><td>{cell}</td></tr>")
     return '<table class="cd-facts">' + "".join(rows) + "</table>"
@@ -182,6 +185,7 @@ def cloze_text(columns: tuple[str, ...], values: tuple[str, ...]) -> str:
 def collect_notes(
     library: Library, *, root_deck: str, site_url: str, renderer: MarkupRenderer,
     guid_overrides: Mapping[str, str] | None = None, retired: tuple[LedgerEntry, ...] = (),
+    kept: tuple[LedgerEntry, ...] = (),
 ) -> tuple[tuple[NoteSpec, ...], list[Diagnostic]]:
     """Turn every card and fact row of ``library`` into a :class:`NoteSpec`.
 
@@ -196,6 +200,9 @@ def collect_notes(
         guid_overrides: ``{own GUID: GUID to ship}`` for reworded cards
             (:attr:`cheatdeck.ledger.Identities.overrides`).
         retired: ledger entries to ship as retired notes (see the module docstring).
+        kept: ledger entries of skipped rows (:attr:`cheatdeck.ledger.Identities.kept`),
+            shipped as last shipped in their section's deck with their usual tags, after the
+            section's own notes.
 
     Returns:
         The notes, and warnings for fact rows skipped because every value is empty (Anki would
@@ -219,8 +226,13 @@ def collect_notes(
                         diagnostics.append(note_or_warning)
                     else:
                         notes.append(note_or_warning)
+    notes.extend(_ledger_note(entry, deck_name(root_deck, entry.sheet_title,
+                                               entry.section_title), render,
+                              (f"cheatdeck::{entry.sheet}::{entry.section}", entry.kind))
+                 for entry in kept)
     retired_deck = root_deck + RETIRED_DECK_SUFFIX
-    notes.extend(_retired_note(entry, retired_deck, render) for entry in retired)
+    notes.extend(_ledger_note(entry, retired_deck, render, (RETIRED_TAG, entry.kind),
+                              retired=True) for entry in retired)
     return tuple(notes), diagnostics
 
 
@@ -269,7 +281,7 @@ def _card_notes(ctx: _SectionContext, render: Callable[[str], str]) -> Iterator[
             ctx.section_html,
             ctx.sheet_html,
             site_link(ctx.site_url, ctx.sheet, ctx.section, anchor),
-            render(card.extra),
+            render(card.extra_field),
         )
         guid = card_guid(ctx.sheet, card)
         yield NoteSpec(
@@ -280,7 +292,7 @@ def _card_notes(ctx: _SectionContext, render: Callable[[str], str]) -> Iterator[
             tags=note_tags(ctx.sheet, ctx.section, card.kind, card.tags),
             kind=card.kind,
             sheet=ctx.sheet.slug,
-            key=card.key,
+            key=f"{card.scope}|{card.key}" if card.scope else card.key,
             text=card.question,
             pos=card.pos,
         )
@@ -322,8 +334,10 @@ def _fact_notes(
         )
 
 
-def _retired_note(entry: LedgerEntry, deck: str, render: Callable[[str], str]) -> NoteSpec:
-    """Return the retired note of a ledger entry: its last text, no site link (page is gone)."""
+def _ledger_note(entry: LedgerEntry, deck: str, render: Callable[[str], str],
+                 tags: tuple[str, ...], *, retired: bool = False) -> NoteSpec:
+    """Return a note as a ledger entry last shipped it: its last text, no site link (the row
+    is not on the page). A retired note, or a skipped row's note kept as shipped."""
     place = (render(entry.section_title), render(entry.sheet_title))
     key = question_key(entry.question)  # as in _card_notes / _fact_notes
     if entry.kind == "fact":
@@ -339,11 +353,11 @@ def _retired_note(entry: LedgerEntry, deck: str, render: Callable[[str], str]) -
         note_type="fact" if entry.kind == "fact" else "qa",
         deck=deck,
         fields=fields,
-        tags=(RETIRED_TAG, entry.kind),
+        tags=tags,
         kind=entry.kind,
         sheet=entry.sheet,
         key=key,
         text=entry.question,
         pos=NO_POS,
-        retired=True,
+        retired=retired,
     )

@@ -87,6 +87,7 @@ class BuildReport:
         checked: True for ``--check``: read and validated, nothing built or written.
         default_site_config: True when the site was built with the packaged ``mkdocs.yml``
             because the project has none (:func:`cheatdeck.project.site_config`).
+        kept: questions (or fact subjects) of skipped rows whose notes ship as last shipped.
     """
 
     sheets: int
@@ -102,6 +103,7 @@ class BuildReport:
     retired: tuple[str, ...] = ()
     checked: bool = False
     default_site_config: bool = False
+    kept: tuple[str, ...] = ()
 
 
 def _walk(node: Traversable, prefix: str = "") -> list[tuple[str, bytes]]:
@@ -254,7 +256,8 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
     renderer = MarkupRenderer(media=library.media_names)
     deck = build_package(library, root_deck=config.deck, site_url=config.site_url,
                          timestamp=timestamp, guid_overrides=identities.overrides,
-                         retired=identities.retired, renderer=renderer) if options.deck else None
+                         retired=identities.retired, renderer=renderer,
+                         kept=identities.kept) if options.deck else None
     outputs = _write_outputs(library, deck, config=config, options=options, apkg=apkg,
                              site_dir=site_dir, docs_dir=docs_dir, mkdocs_yml=mkdocs_yml,
                              renderer=renderer, default_site=default_site,
@@ -272,7 +275,8 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
     return BuildReport(*counts, warnings, changes, outputs, False, time.perf_counter() - start,
                        identities.reworded if deck else (),
                        tuple(e.question for e in identities.retired) if deck else (),
-                       default_site_config=options.site and default_site)
+                       default_site_config=options.site and default_site,
+                       kept=tuple(e.question for e in identities.kept) if deck else ())
 
 
 def _write_outputs(library: Library, deck: DeckBuild | None, *, config: Config,

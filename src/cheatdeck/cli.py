@@ -62,11 +62,22 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
-    """``cheatdeck fmt``: rewrite sheets in canonical Markdown; ``--check`` only reports."""
+    """``cheatdeck fmt``: rewrite sheets in canonical Markdown; ``--check`` only reports.
+
+    A sheet with skipped rows (:attr:`Sheet.skipped`) is left as written and the exit code is 1:
+    its canonical form would drop those rows, and a user's text is not ours to delete.
+    """
     library, _ = _read(args)
     changed = []
+    left = 0
     for sheet in library.sheets:
         path = Path(sheet.path)
+        if sheet.skipped:
+            # The canonical form has no place for a skipped row: rewriting would delete it.
+            print(f"left {path.as_posix()} as written: {len(sheet.skipped)} row(s) skipped "
+                  "(see the warnings); fix them, then run fmt again", file=sys.stderr)
+            left += 1
+            continue
         canonical = write_markdown(sheet)
         if path.read_text(encoding="utf-8-sig") != canonical:
             changed.append(path)
@@ -75,9 +86,9 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     verb = "would reformat" if args.check else "reformatted"
     for path in changed:
         print(f"{verb} {path.as_posix()}", file=sys.stderr)
-    print(f"{len(changed)} file(s) {verb}, {len(library.sheets) - len(changed)} unchanged",
-          file=sys.stderr)
-    return 1 if args.check and changed else 0
+    print(f"{len(changed)} file(s) {verb}, {len(library.sheets) - len(changed) - left} "
+          "unchanged" + (f", {left} left as written" if left else ""), file=sys.stderr)
+    return 1 if (args.check and changed) or left else 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -95,7 +106,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         identities = resolve(library, ledger, timestamp=1)  # the CSV carries no timestamp
         deck = build_package(library, root_deck=config.deck, site_url=config.site_url,
                              timestamp=1, guid_overrides=identities.overrides,
-                             retired=identities.retired)
+                             retired=identities.retired, kept=identities.kept)
         text = export_csv(deck.notes)
     if args.output:
         write_atomic(Path(args.output), text.encode("utf-8"))

@@ -16,8 +16,11 @@ def export_json(library: Library) -> str:
 
     Shape: ``{"schema": 1, "sheets": [{"title", "subtitle", "footer", "slug", "path",
     "sections": [{"title", "emoji", "slug", "line", "cards": [{"question", "answer", "kind",
-    "extra", "tags", "id", "line", "path"}], "tables": [{"columns", "rows", "row_lines", "line",
-    "path"}], "blocks": [...]}]}]}``. Question/answer are Markdown source; ``kind`` is ``qa`` or
+    "extra", "tags", "id", "labels", "columns", "new_table", "scope", "line", "path"}],
+    "tables": [{"columns", "rows", "row_lines", "line", "path"}], "blocks": [...]}],
+    "skipped": [{"section", "question", "reason", "kind", "id", "table", "line", "path"}]}]}``
+    (see :class:`cheatdeck.model.Card` and :class:`cheatdeck.model.SkippedRow`). Question/answer
+    are Markdown source; ``kind`` is ``qa`` or
     ``gotcha``; ``blocks`` holds every block in source order (cards, tables and prose, each with
     a ``type``) so :meth:`Library.from_dict` rebuilds the model exactly. Keys keep this order;
     non-ASCII is written as is (UTF-8); ends with a newline.

@@ -41,9 +41,17 @@ def note_guid(sheet_slug: str, question: str) -> str:
 
 
 def card_guid(sheet: Sheet, card: Card) -> str:
-    """Return the GUID of ``card`` in ``sheet``: its explicit ``id`` if set, else :func:`note_guid`."""
+    """Return the GUID of ``card`` in ``sheet``: its explicit ``id`` if set, else :func:`note_guid`.
+
+    A question asked in two sections of one sheet has ``card.scope`` set (its section's slug):
+    its GUID then also hashes the scope, so both notes live, each keeps its GUID whatever the
+    order of rows and sections, and a question asked once keeps the GUID it always had.
+    """
     if card.id:
         return "cd" + _digest("id", sheet.slug, card.id)[:24]
+    if card.scope:
+        return "cd" + _digest("qa-in-section", sheet.slug, card.scope,
+                              question_key(card.question))[:24]
     return note_guid(sheet.slug, card.question)
 
 

@@ -217,12 +217,16 @@ class Identities:
         reworded: each rewording match, for the build report (old → new question).
         retired: the entries to ship as retired notes, in ledger order.
         ledger: the updated ledger to write once the build succeeds.
+        kept: the entries of rows the reader skipped (:attr:`Sheet.skipped`), to ship as last
+            shipped, in their own deck and unchanged, until the row is fixed or deleted (DESIGN.md
+            "Severity"); in ledger order.
     """
 
     overrides: dict[str, str]
     reworded: tuple[Rewording, ...]
     retired: tuple[LedgerEntry, ...]
     ledger: Ledger
+    kept: tuple[LedgerEntry, ...] = ()
 
 
 def resolve(library: Library, ledger: Ledger, *, timestamp: int,
@@ -252,6 +256,8 @@ def resolve(library: Library, ledger: Ledger, *, timestamp: int,
     known = {e.guid: e for e in ledger.entries}
     live = list(_live_entries(library, timestamp))
     claimed = {entry.guid for entry, _ in live}
+    kept = _kept_as_shipped(library, ledger, claimed)
+    claimed |= {e.guid for e in kept}
     overrides: dict[str, str] = {}
     reworded: list[Rewording] = []
     for sheet in library.sheets:
@@ -273,12 +279,32 @@ def resolve(library: Library, ledger: Ledger, *, timestamp: int,
             # An unchanged note keeps its line byte for byte (``last`` included).
             entry = old if entry.same_content(old) else replace(entry, first=old.first)
         shipped[entry.guid] = entry
+    for old in kept:
+        shipped[old.guid] = old
     for old in ledger.entries:
         if old.guid not in shipped:
             shipped[old.guid] = old if old.retired else replace(old, retired=True,
                                                                 last=timestamp)
     updated = Ledger(tuple(sorted(shipped.values(), key=lambda e: (e.sheet, e.guid))))
-    return Identities(overrides, tuple(reworded), updated.retired, updated)
+    return Identities(overrides, tuple(reworded), updated.retired, updated, kept)
+
+
+def _kept_as_shipped(library: Library, ledger: Ledger,
+                     claimed: Collection[str]) -> tuple[LedgerEntry, ...]:
+    """The live ledger entries no card claims that a skipped row of the same sheet stands for:
+    same kind and ID, or (no ID) the same question key; a fact row also by its table."""
+    wanted: set[tuple[str, str, str, str]] = set()
+    for sheet in library.sheets:
+        for row in sheet.skipped:
+            if row.id:
+                wanted.add((sheet.slug, row.kind, "id", row.id))
+            elif row.question:
+                wanted.add((sheet.slug, row.kind, row.table, question_key(row.question)))
+    if not wanted:
+        return ()
+    return tuple(e for e in ledger.entries if not e.retired and e.guid not in claimed and (
+        (e.sheet, e.kind, "id", e.id) in wanted if e.id else
+        (e.sheet, e.kind, "|".join(e.columns), question_key(e.question)) in wanted))
 
 
 def _live_entries(library: Library,
@@ -295,9 +321,10 @@ def _live_entries(library: Library,
                           first=timestamp, last=timestamp)
             for card in section.cards:
                 entry = new(guid=card_guid(sheet, card), kind=card.kind, id=card.id,
-                            question=card.question, answer=card.answer, extra=card.extra,
+                            question=card.question, answer=card.answer,
+                            extra=card.extra_field,
                             columns=(), values=())
-                yield entry, (None if card.id else card.key)
+                yield entry, (None if card.id or card.scope else card.key)
             for table in section.fact_tables:
                 for row in table.rows:
                     if any(row.values):

@@ -26,13 +26,18 @@ def _row(cells: list[str]) -> str:
 
 
 def _qa_table(cards: list[Card]) -> Iterator[str]:
+    """One Q&A table: the author's labels, the known columns in use, then the other columns
+    (every card of one table has the same labels and other columns: :func:`_group_key`)."""
     extras = [(label, attr) for label, attr in _QA_EXTRA if any(getattr(c, attr) for c in cards)]
-    header = ["Question", "Answer", *(label for label, _ in extras)]
+    others = [label for label, _ in cards[0].columns]
+    header = [*(cards[0].labels or ("Question", "Answer")), *(label for label, _ in extras),
+              *others]
     yield _row(header)
     yield "|" + " --- |" * len(header)
     for card in cards:
         values = {"tags": " ".join(card.tags), "extra": card.extra, "id": card.id}
-        yield _row([card.question, card.answer, *(values[attr] for _, attr in extras)])
+        yield _row([card.question, card.answer, *(values[attr] for _, attr in extras),
+                    *(value for _, value in card.columns)])
 
 
 def _gotchas(cards: list[Card]) -> Iterator[str]:
@@ -47,14 +52,30 @@ def _fact_table(table: FactTable) -> Iterator[str]:
         yield _row([row.subject, *row.values])
 
 
-def _group_key(block: Block) -> str:
-    return f"card:{block.kind}" if isinstance(block, Card) else str(id(block))
+def _group_key(block: Block) -> object:
+    """Blocks with one key are written as one table or list: cards of one kind, and for Q&A
+    cards the same labels and other columns."""
+    if isinstance(block, Card):
+        return ("card", block.kind, block.labels, tuple(label for label, _ in block.columns))
+    return id(block)
+
+
+def _runs(blocks: tuple[Block, ...]) -> Iterator[list[Block]]:
+    """Runs of blocks sharing a :func:`_group_key`, a card with ``new_table`` opening a new one."""
+    for _, run in groupby(blocks, key=_group_key):
+        current: list[Block] = []
+        for block in run:
+            if current and isinstance(block, Card) and block.new_table:
+                yield current
+                current = []
+            current.append(block)
+        yield current
 
 
 def _blocks(blocks: tuple[Block, ...]) -> Iterator[str]:
     """Yield each run of blocks as one Markdown chunk (runs of same-kind cards share a table)."""
-    for _, run in groupby(blocks, key=_group_key):
-        items = list(run)
+    for run in _runs(blocks):
+        items = run
         first = items[0]
         if isinstance(first, Card):
             cards = [c for c in items if isinstance(c, Card)]

@@ -104,6 +104,15 @@ class Card:
         tags: extra tags from the optional ``Tags`` column, without spaces, in source order.
         id: explicit identity from the optional ``ID`` column ("" when absent).
         pos: where the row or bullet starts (not compared).
+        labels: the header labels of the card's two first columns as the author wrote them
+            (``("Term", "Definition")``); ``()`` for the canonical ``Question | Answer``. The
+            site shows the second as the answer's label; ``fmt`` writes them back.
+        columns: the Q&A table's other columns, ``(label, Markdown value)`` in column order
+            (``(("Source", "RFC 1035"),)``); shown in the Extra field as ``Source: RFC 1035``.
+        new_table: the card opens a Q&A table written right after another one (only blank
+            lines between): ``fmt`` keeps the two tables apart.
+        scope: the slug of the card's section when the same question is asked in another
+            section of the sheet too ("" otherwise): part of its GUID, so both notes live.
     """
 
     question: str
@@ -113,11 +122,23 @@ class Card:
     tags: tuple[str, ...] = ()
     id: str = ""
     pos: SourcePos = field(default=NO_POS, compare=False)
+    labels: tuple[str, ...] = ()
+    columns: tuple[tuple[str, str], ...] = ()
+    new_table: bool = False
+    scope: str = ""
 
     @property
     def key(self) -> str:
         """The identity key of the question (see :func:`question_key`)."""
         return question_key(self.question)
+
+    @property
+    def extra_field(self) -> str:
+        """Markdown of the note's Extra field: the ``Extra`` column, then one
+        ``Label: value`` per other column with a value, joined by ``<br>`` ("" when none)."""
+        parts = [self.extra] if self.extra else []
+        parts += [f"{label}: {value}" for label, value in self.columns if value]
+        return "<br>".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict: question, answer, kind, extra, tags, id, line, path."""
@@ -128,6 +149,10 @@ class Card:
             "extra": self.extra,
             "tags": list(self.tags),
             "id": self.id,
+            "labels": list(self.labels),
+            "columns": [list(c) for c in self.columns],
+            "new_table": self.new_table,
+            "scope": self.scope,
             "line": self.pos.line,
             "path": self.pos.path,
         }
@@ -146,7 +171,50 @@ class Card:
             tags=tuple(data.get("tags", ())),
             id=data.get("id", ""),
             pos=SourcePos(data.get("path", NO_POS.path), int(data.get("line", 0))),
+            labels=tuple(data.get("labels", ())),
+            columns=tuple((str(label), str(value)) for label, value in data.get("columns", ())),
+            new_table=bool(data.get("new_table", False)),
+            scope=data.get("scope", ""),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedRow:
+    """A row or bullet the reader skipped with a warning: it makes no note this build.
+
+    Its note, if an earlier build shipped one, is kept as shipped (not retired) until the row is
+    fixed or deleted (DESIGN.md "Severity").
+
+    Attributes:
+        section: the slug of the section it is in.
+        question: the question (or a fact row's subject) as read; "" when that is what is empty.
+        reason: why, in a few words (``"empty answer"``, ``"same question as line 7"``).
+        kind: ``"qa"``, ``"gotcha"`` or ``"fact"``.
+        id: the row's ``ID`` column ("" when none).
+        table: for a fact row, its table's :attr:`FactTable.name`; "" otherwise.
+        pos: where the row starts (not compared).
+    """
+
+    section: str
+    question: str
+    reason: str
+    kind: str = "qa"
+    id: str = ""
+    table: str = ""
+    pos: SourcePos = field(default=NO_POS, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the row as in the JSON export (all attributes, ``line`` and ``path``)."""
+        return {"section": self.section, "question": self.question, "reason": self.reason,
+                "kind": self.kind, "id": self.id, "table": self.table,
+                "line": self.pos.line, "path": self.pos.path}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SkippedRow:
+        """Inverse of :meth:`to_dict`. Raises ``KeyError`` on a malformed dict."""
+        return cls(data["section"], data["question"], data["reason"], data.get("kind", "qa"),
+                   data.get("id", ""), data.get("table", ""),
+                   SourcePos(data.get("path", NO_POS.path), int(data.get("line", 0))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,6 +395,9 @@ class Sheet:
         media: the images the sheet shows, one per distinct ``ref``, in order of first use
             (empty unless read from a file: :func:`cheatdeck.reader.read_file` resolves them).
             Not in :meth:`to_dict`: the JSON export holds the Markdown, which names the files.
+        skipped: the rows the reader skipped with a warning, in source order (not compared:
+            the canonical writer has nothing to write for them, and ``fmt`` leaves a sheet with
+            skipped rows as it is).
     """
 
     slug: str
@@ -336,6 +407,7 @@ class Sheet:
     sections: tuple[Section, ...]
     path: str = field(default=NO_POS.path, compare=False)
     media: tuple[Media, ...] = ()
+    skipped: tuple[SkippedRow, ...] = field(default=(), compare=False)
 
     @property
     def cards(self) -> tuple[Card, ...]:
@@ -351,6 +423,7 @@ class Sheet:
             "slug": self.slug,
             "path": self.path,
             "sections": [s.to_dict() for s in self.sections],
+            "skipped": [r.to_dict() for r in self.skipped],
         }
 
     @classmethod
@@ -364,6 +437,7 @@ class Sheet:
             footer=data.get("footer", ""),
             sections=tuple(Section.from_dict(s, path=path) for s in data["sections"]),
             path=path,
+            skipped=tuple(SkippedRow.from_dict(r) for r in data.get("skipped", ())),
         )
 
 

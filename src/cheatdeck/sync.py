@@ -100,7 +100,7 @@ def run_sync(config: Config, options: SyncOptions, *, environ: Mapping[str, str]
     notes, warnings = collect_notes(
         library, root_deck=config.deck, site_url=config.site_url,
         renderer=MarkupRenderer(media=library.media_names),
-        guid_overrides=identities.overrides, retired=identities.retired)
+        guid_overrides=identities.overrides, retired=identities.retired, kept=identities.kept)
     diagnostics = [*diagnostics, *warnings, *duplicate_guids(notes)]
     for diagnostic in diagnostics:
         emit(diagnostic)

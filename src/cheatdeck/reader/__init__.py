@@ -53,7 +53,7 @@ def _read(text: str, path: str) -> tuple[Sheet | None, list[Diagnostic], str]:
         diagnostics.append(Diagnostic(path, 1, 1, "error", "no sheet title and no cards",
                                       "start the file with `# Title` and add a Q&A table"))
         return None, _sorted(diagnostics), text
-    content = validate_sheet(sheet, cards_expected=not has_errors(diagnostics))
+    sheet, content = validate_sheet(sheet, cards_expected=not has_errors(diagnostics))
     return sheet, _sorted(diagnostics + content), text
 
 
@@ -109,15 +109,26 @@ def read_paths(paths: Iterable[Path]) -> tuple[Library, list[Diagnostic]]:
         if sheet is None:
             continue
         if sheet.slug in slugs:
-            other = slugs[sheet.slug]
-            diagnostics.append(Diagnostic(sheet.path, 1, 1, "error",
-                                          f"sheet title {sheet.title!r} is also the title of "
-                                          f"{other.path}", "give every sheet its own title"))
+            diagnostics.append(_name_collision(sheet, slugs[sheet.slug]))
             continue
         slugs[sheet.slug] = sheet
         sheets.append(sheet)
     diagnostics.extend(media_clashes(sheets))
     return Library(tuple(sheets)), diagnostics
+
+
+def _name_collision(sheet: Sheet, other: Sheet) -> Diagnostic:
+    """The error for two sheets with one name (slug): their notes' GUIDs, decks and pages would
+    be one (``ids.note_guid`` hashes the slug)."""
+    if sheet.title == other.title:
+        return Diagnostic(sheet.path, 1, 1, "error", f"sheet title {sheet.title!r} is also the "
+                          f"title of {other.path}", "give every sheet its own title")
+    return Diagnostic(sheet.path, 1, 1, "error",
+                      f"sheet names collide: {sheet.title!r} and {other.title!r} "
+                      f"({other.path}) both make the name `{sheet.slug}`, which the notes' IDs "
+                      "and the site's pages use",
+                      "rename one sheet's `# title` so the two differ in letters or digits, "
+                      "not only in punctuation or case (e.g. `C++` → `Cpp`)")
 
 
 def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

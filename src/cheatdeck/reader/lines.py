@@ -33,6 +33,8 @@ class RepairedText:
             in the model or in a diagnostic (checked in :mod:`cheatdeck.reader.coverage`).
         has_title: the source has a ``#`` heading, or a repair made its first line one; when
             False the reader takes the title from the file name.
+        repeated_headers: source lines of table headers written inside a table (no blank line
+            between): the author's table goes on, so its cards stay in one table.
     """
 
     lines: list[str] = field(default_factory=list)
@@ -41,6 +43,7 @@ class RepairedText:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     looks: dict[int, str] = field(default_factory=dict)
     has_title: bool = False
+    repeated_headers: set[int] = field(default_factory=set)
 
     def add(self, text: str, line: int, col: int = 1) -> None:
         """Append one output line that came from source ``line``, ``col``."""

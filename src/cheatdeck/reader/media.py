@@ -184,6 +184,9 @@ def find_destinations(sheet: Sheet, text: str) -> list[Destination]:
 class _Problem:
     message: str
     hint: str
+    level: Literal["error", "warning"] = "warning"
+    """An image that cannot be shipped is a warning (the card shows its alt text: DESIGN.md
+    "Severity"); a path that leaves the source folder, and a link to a file, are errors."""
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -212,19 +215,19 @@ def _check(kind: DestinationKind, ref: str, *, sheet_dir: Path, root: Path,
             return None  # "#anchor" or "?query": a place on the same page
         return _Problem(f"{what} names no file", "write ![alt](path/to/image.png)")
     if path.startswith("/"):
-        return _Problem(f"{what} is an absolute path", into)
+        return _Problem(f"{what} is an absolute path", into, "error")
     root_abs = os.path.abspath(root)
     target = os.path.normpath(os.path.join(os.path.abspath(sheet_dir), path))
     if not _inside(target, root_abs):
-        return _Problem(f"{what} points outside the source folder", into)
+        return _Problem(f"{what} points outside the source folder", into, "error")
     real = os.path.realpath(target)
     if not _inside(real, os.path.realpath(root_abs)):
         return _Problem(f"{what} is a symlink to a file outside the source folder",
-                        f"copy the file itself into {root.as_posix()}/")
+                        f"copy the file itself into {root.as_posix()}/", "error")
     if kind == "link":
         return _Problem(f"{what} points to a file: neither an Anki card nor a site page can "
                         "open it", "link a web address (https://…), or show an image with "
-                        "![alt](path)")
+                        "![alt](path)", "error")
     suffix = os.path.splitext(path)[1].lower()
     if suffix not in IMAGE_SUFFIXES:
         return _Problem(f"{what} is not an image file",
@@ -266,8 +269,10 @@ def resolve_media(destinations: list[Destination], *, sheet_dir: Path,
                                   pos=dest.pos)
         result = results[key]
         if isinstance(result, _Problem):
-            errors.append(Diagnostic(dest.pos.path, dest.pos.line, dest.pos.col, "error",
-                                     result.message, result.hint))
+            message = result.message if result.level == "error" else \
+                f"{result.message}; the card shows its alt text instead"
+            errors.append(Diagnostic(dest.pos.path, dest.pos.line, dest.pos.col, result.level,
+                                     message, result.hint))
     media = tuple(r for r in results.values() if isinstance(r, Media))
     return media, errors
 

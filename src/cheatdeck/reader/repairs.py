@@ -132,6 +132,7 @@ def table_header(state: LineState, raw: str) -> bool:
         state.warn("a new table header starts inside the previous table; "
                    "read as a second table in the same section",
                    "leave a blank line between two tables")
+        out.repeated_headers.add(state.lineno)
     if out.lines and out.lines[-1].strip() and not ATX_ANY.match(out.lines[-1]):
         out.add("", state.lineno)  # a table may follow a paragraph; keep it its own block
     out.add(raw, state.lineno)

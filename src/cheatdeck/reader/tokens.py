@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Literal
 
 from markdown_it import MarkdownIt
@@ -14,6 +15,7 @@ from markdown_it.token import Token
 from cheatdeck.diagnostics import Diagnostic
 from cheatdeck.ids import slug
 from cheatdeck.model import Block, Card, FactRow, FactTable, Prose, Section, Sheet, SourcePos
+from cheatdeck.reader.cells import count_cells, has_pipe, split_row
 from cheatdeck.reader.coverage import unread_lines
 from cheatdeck.reader.lines import RepairedText, leading_emoji
 from cheatdeck.reader.table_rule import Row, use_table_rule
@@ -23,6 +25,10 @@ _FOOTER = re.compile(r"next\s*[:→]", re.IGNORECASE)
 _TAG_SEPARATOR = re.compile(r"[\s,]+")
 QA_EXTRA_COLUMNS = ("tags", "extra", "id")
 """Optional Q&A columns after ``Question | Answer``, matched case-insensitively."""
+QA_FRONT_LABELS = ("question", "q", "front")
+QA_BACK_LABELS = ("answer", "a", "back")
+"""First and second header cells (case-insensitive) that make a 3+ column table a Q&A table
+(any other 3+ column table is a fact table)."""
 
 
 def make_structure_parser() -> MarkdownIt:
@@ -134,6 +140,18 @@ def _top_level(tokens: list[Token]) -> Iterator[tuple[Token, list[Token]]]:
             index += 1
 
 
+def title_from_path(path: str) -> str:
+    """The sheet title a file name stands for: ``kubernetes-basics.md`` → ``Kubernetes basics``.
+
+    The stem's ``-`` and ``_`` runs become spaces and its first letter is upper-cased (the rest
+    is kept: ``CPP-notes`` → ``CPP notes``); ``Untitled`` when nothing is left.
+    """
+    stem = PurePosixPath(path).name.rsplit(".", 1)[0] if "." in PurePosixPath(path).name \
+        else PurePosixPath(path).name
+    words = clean(re.sub(r"[-_\s]+", " ", stem.strip("<>")))
+    return words[:1].upper() + words[1:] if words else "Untitled"
+
+
 def build_sheet(rep: RepairedText, *, path: str, parser: MarkdownIt) -> tuple[Sheet | None,
                                                                                list[Diagnostic]]:
     """Turn repaired Markdown into a :class:`Sheet`.
@@ -145,9 +163,17 @@ def build_sheet(rep: RepairedText, *, path: str, parser: MarkdownIt) -> tuple[Sh
 
     Returns:
         The sheet (None when it has no title and no section) and the diagnostics found while
-        walking the tokens (duplicates and empty cells are checked later, in ``validate``).
+        walking the tokens (duplicates and empty cells are checked later, in ``validate``). A
+        text with no ``#`` title at all is named after its file (:func:`title_from_path`),
+        with a warning.
     """
     walk = _Walk(path, rep, [])
+    if not rep.has_title:
+        walk.title = title_from_path(path)
+        walk.title_pos = SourcePos(path, 1, 1)
+        walk.report("warning", walk.title_pos,
+                    f"no `# Title` line: the sheet is named after its file: {walk.title!r}",
+                    f"start the file with `# {walk.title}` (`cheatdeck fmt` writes it)")
     blocks = list(_top_level(parser.parse(rep.text)))
     last_paragraph = max((i for i, (t, _) in enumerate(blocks) if t.type == "paragraph_open"),
                          default=-1)
@@ -180,8 +206,19 @@ def build_sheet(rep: RepairedText, *, path: str, parser: MarkdownIt) -> tuple[Sh
 
 
 def _heading(walk: _Walk, opener: Token, inline: Token) -> None:
-    start = (opener.map or (0, 0))[0]
+    start, end = opener.map or (0, 0)
     text = clean(inline.content)
+    if opener.markup in ("-", "=") and has_pipe(inline.content):
+        # `Term | Meaning` over a `---` line: CommonMark makes it a setext heading, but its
+        # author meant a table header; neither a section nor a title (kept as text).
+        walk.report("warning", walk.pos(start), f"a line with `|` over a `{opener.markup * 3}` "
+                    "line is a heading in Markdown, not a table: no section, no cards, kept "
+                    "as text",
+                    "add a `" + " | ".join(["---"] * min(max(count_cells(inline.content), 2),
+                                                        8)) + "` row under the header")
+        if walk.title:
+            walk.add_prose(start, end)
+        return
     walk.flush_prose()
     walk.place(start)
     if opener.tag == "h1":
@@ -193,10 +230,15 @@ def _heading(walk: _Walk, opener: Token, inline: Token) -> None:
         return
     emo = leading_emoji(text)
     title = text[len(emo):].strip()
-    if not title:
+    if not title and emo:
+        # `## 🧪`: the emoji is the title (its slug is made from it: non-empty and its own).
+        walk.report("warning", walk.pos(start), f"section heading {emo} is only an emoji: "
+                    "it is the section's title", f"write `## {emo} Title` to name it in words")
+        title, emo = emo, ""
+    elif not title:
         walk.report("error", walk.pos(start), "section heading has no title",
                     "write `## 🔥 Title` or `## Title`")
-        title = emo or "Untitled"
+        title = "Untitled"
     walk.sections.append(_SectionDraft(title, emo, walk.pos(start)))
 
 
@@ -213,7 +255,7 @@ def _table(walk: _Walk, group: list[Token], start: int, end: int) -> None:
     names = [h.casefold() for h in header]
     walk.place(head_line)
     walk.place(head_line + 1)  # the delimiter row
-    if width == 2 or names[:2] == ["question", "answer"]:
+    if width == 2 or (width > 2 and names[0] in QA_FRONT_LABELS and names[1] in QA_BACK_LABELS):
         _qa_rows(walk, header, names, head_line, body)
     elif width < 2:
         walk.report("warning", walk.pos(head_line), "a one-column table makes no cards; kept "
@@ -227,22 +269,43 @@ def _table(walk: _Walk, group: list[Token], start: int, end: int) -> None:
 def _qa_rows(walk: _Walk, header: list[str], names: list[str], head_line: int,
              body: list[tuple[int, list[str]]]) -> None:
     extra_cols = names[2:]
-    unknown = [header[i + 2] for i, n in enumerate(extra_cols) if n not in QA_EXTRA_COLUMNS]
-    if unknown or len(set(extra_cols)) != len(extra_cols):
+    repeated = sorted({header[i + 2] for i, n in enumerate(extra_cols)
+                       if extra_cols.count(n) > 1 or n in QA_FRONT_LABELS + QA_BACK_LABELS})
+    if repeated:
         walk.report("error", walk.pos(head_line),
-                    f"unknown or repeated Q&A column(s): {', '.join(unknown) or 'repeated'}",
-                    "after `Question | Answer` a Q&A table may have Tags, Extra and ID columns")
+                    f"repeated Q&A column(s): {', '.join(repeated)}",
+                    "name each column once: which one is meant is ambiguous")
         _rows_not_read(walk, head_line, body)
         return
+    unknown = [i + 2 for i, n in enumerate(extra_cols) if n not in QA_EXTRA_COLUMNS]
+    for index in unknown:
+        walk.report("warning", _cell_pos(walk, head_line, index, len(header)),
+                    f"unknown Q&A column {header[index]!r}: "
+                    f"kept in the Extra field as `{header[index]}: …`",
+                    "after `Question | Answer` the known columns are Tags, Extra and ID")
     if not body:
         walk.report("warning", walk.pos(head_line), "table has no rows", "add rows or remove it")
-    for line, cells in body:
+    draft = walk.section(head_line)
+    follows_table = draft.prose is None and bool(draft.blocks) \
+        and walk.rep.origin[head_line] not in walk.rep.repeated_headers \
+        and isinstance(draft.blocks[-1], Card) and draft.blocks[-1].kind == "qa"
+    labels = () if header[:2] == ["Question", "Answer"] else tuple(header[:2])
+    for number, (line, cells) in enumerate(body):
         named = dict(zip(extra_cols, cells[2:]))
         tags = tuple(t for t in _TAG_SEPARATOR.split(named["tags"]) if t) if "tags" in named \
             else ()
+        columns = tuple((header[i], cells[i] if i < len(cells) else "") for i in unknown)
         card = Card(cells[0], cells[1], "qa", named.get("extra", ""), tags, named.get("id", ""),
-                    walk.pos(line))
+                    walk.pos(line), labels, columns, follows_table and number == 0)
         walk.add(card, line)
+
+
+def _cell_pos(walk: _Walk, out_line: int, index: int, width: int) -> SourcePos:
+    """Where cell ``index`` of a table row starts (the row's start inside a container)."""
+    cells = split_row(walk.rep.lines[out_line])
+    if len(cells) != width:
+        return walk.pos(out_line)
+    return walk.pos(out_line, walk.rep.col[out_line] + cells[index][1] - 1)
 
 
 def _rows_not_read(walk: _Walk, head_line: int, body: list[Row]) -> None:
@@ -290,9 +353,43 @@ def _list_items(group: list[Token]) -> list[tuple[int, int, str]]:
     return items
 
 
+def _container(walk: _Walk, group: list[Token], start: int, end: int) -> None:
+    """A list or blockquote: its nested tables make cards like any table of the section (GFM
+    tables may stand in any container block); the text around them is kept as prose. A bullet
+    list without tables may be a gotcha list (:func:`_list`)."""
+    tables = [i for i, token in enumerate(group) if token.type == "table_open"]
+    if not tables:
+        if group[0].type == "bullet_list_open":
+            _list(walk, group, start, end)
+        else:
+            walk.add_prose(start, end)
+        return
+    at = start
+    for index in tables:
+        table_start, table_end = group[index].map or (at, at)
+        _container_prose(walk, at, table_start)
+        _table(walk, group[index:index + 2], table_start, table_end)
+        at = table_end
+    _container_prose(walk, at, end)
+
+
+def _container_prose(walk: _Walk, start: int, end: int) -> None:
+    """Keep lines ``[start, end)`` of a container as prose, less blank (or bare ``>``) lines at
+    either end; nothing when all are blank."""
+    lines = walk.rep.lines
+    while start < end and not lines[start].strip(" \t>"):
+        start += 1
+    while end > start and not lines[end - 1].strip(" \t>"):
+        end -= 1
+    if start < end:
+        walk.add_prose(start, end)
+
+
 _BLOCK_HANDLERS: dict[str, Callable[[_Walk, list[Token], int, int], None]] = {
     "table_open": _table,
-    "bullet_list_open": _list,
+    "bullet_list_open": _container,
+    "ordered_list_open": _container,
+    "blockquote_open": _container,
 }
 """Top-level block kinds that can make cards; every other kind is kept as prose."""
 

@@ -135,9 +135,9 @@ def _card(ctx: _Context, card: Card, anchor: str, heading_id: str) -> str:
         question=ctx.section_html(card.question),
         anchor=anchor,
         kind=card.kind,
-        label=_ANSWER_LABELS[card.kind],
+        label=ctx.section_html(card.labels[1]) if card.labels else _ANSWER_LABELS[card.kind],
         answer=ctx.section_html(card.answer),
-        extra=ctx.section_html(card.extra) if card.extra else "",
+        extra=ctx.section_html(card.extra_field) if card.extra_field else "",
         tags=tags,
     )
 
