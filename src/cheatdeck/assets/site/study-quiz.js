@@ -58,17 +58,17 @@
     };
 
     function labelDecks() {
-      var now = new Date();
       var options = view.scope.options;
-      for (var i = 0; i < options.length; i += 1) {
-        var cards = view.decks[options[i].value] || [];
-        var label = options[i].getAttribute("data-label");
-        if (mode === "browse") {
-          options[i].textContent = label + " (" + cards.length + ")";
-        } else {
-          var plan = study.plan(cards.map(function (card) { return card.id; }), now);
-          options[i].textContent = label + " (" + plan.left + " today)";
-        }
+      var ids = [];
+      for (var i = 0; i < options.length; i += 1) ids.push(options[i].value);
+      var plans = mode === "browse" ? [] : study.plans(ids.map(function (id) {
+        return (view.decks[id] || []).map(function (card) { return card.id; });
+      }));
+      for (var j = 0; j < options.length; j += 1) {
+        var label = options[j].getAttribute("data-label");
+        options[j].textContent = mode === "browse"
+          ? label + " (" + (view.decks[ids[j]] || []).length + ")"
+          : label + " (" + plans[j].left + " today)";
       }
     }
 

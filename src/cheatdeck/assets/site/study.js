@@ -130,18 +130,23 @@
     return count;
   }
 
-  function newAllowance(now) {
-    return Math.max(0, store.settings.newPerDay - newStudiedToday(now));
+  // What every plan at `now` shares, worked out once: a page plans one deck per section.
+  function today(now) {
+    return {
+      time: now.getTime(),
+      end: nextDay(now).getTime(),
+      allowance: Math.max(0, store.settings.newPerDay - newStudiedToday(now))
+    };
   }
 
   // Splits `keys` (one scope, source order) into what today holds. Returns
   // {ready: [keys to show now, in order], waiting: [learning keys due later today],
   //  due: count, fresh: count of new cards allowed today, left: due + fresh, later: [the rest]}.
-  function plan(keys, now) {
-    var end = nextDay(now).getTime();
-    var time = now.getTime();
+  function plan(keys, day) {
+    var end = day.end;
+    var time = day.time;
+    var allowance = day.allowance;
     var learningNow = [], reviews = [], learningSoon = [], waiting = [], fresh = [], unseen = [], later = [];
-    var allowance = newAllowance(now);
     keys.forEach(function (key) {
       var record = store.cards[key];
       if (!record) {
@@ -230,14 +235,15 @@
     return JSON.stringify(store, null, 1) + "\n";
   }
 
-  // Merges an exported file: per card, the record reviewed last wins; settings come from the file.
+  // Merges an exported file: per card, the record reviewed last wins (a tie keeps this one);
+  // settings come from the file. Returns how many cards took the file's record.
   function importText(text) {
     var incoming = parseStore(text);
     var count = 0;
     Object.keys(incoming.cards).forEach(function (key) {
       var mine = store.cards[key];
       var theirs = incoming.cards[key];
-      if (!mine || Date.parse(theirs.last_review) >= Date.parse(mine.last_review)) {
+      if (!mine || Date.parse(theirs.last_review) > Date.parse(mine.last_review)) {
         store.cards[key] = theirs;
         count += 1;
       }
@@ -265,7 +271,8 @@
   function scopeKeys(index, scope) {
     var keys = [];
     Object.keys(index).forEach(function (id) {
-      if (scope === "" || id === scope || id.indexOf(scope + "/") === 0) keys = keys.concat(index[id]);
+      if (scope !== "" && id !== scope && id.indexOf(scope + "/") !== 0) return;
+      for (var i = 0; i < index[id].length; i += 1) keys.push(index[id][i]);
     });
     return keys;
   }
@@ -278,17 +285,23 @@
   }
 
   function showCounts(index) {
-    var now = new Date();
+    var day = today(new Date());
     var elements = document.querySelectorAll(".cd-due[data-cd-scope]");
     for (var i = 0; i < elements.length; i += 1) {
-      setCount(elements[i], plan(scopeKeys(index, elements[i].getAttribute("data-cd-scope")), now));
+      setCount(elements[i], plan(scopeKeys(index, elements[i].getAttribute("data-cd-scope")), day));
     }
     var wrappers = document.querySelectorAll(".cd-today");
     for (var j = 0; j < wrappers.length; j += 1) wrappers[j].hidden = false;
   }
 
   var api = {
-    plan: function (keys, now) { return plan(keys, now || new Date()); },
+    // plan(keys[, now]): what today holds for one deck (see plan above).
+    plan: function (keys, now) { return plan(keys, today(now || new Date())); },
+    // plans(decks[, now]): plan() of each array of keys in `decks`, sharing one day's context.
+    plans: function (decks, now) {
+      var day = today(now || new Date());
+      return decks.map(function (keys) { return plan(keys, day); });
+    },
     grade: function (key, rating, now) { grade(key, rating, now || new Date()); },
     exportText: exportText,
     importText: importText,
