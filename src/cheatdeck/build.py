@@ -32,12 +32,14 @@ from cheatdeck.ledger import (LEDGER_FILE, Ledger, LedgerError, describe_change,
 from cheatdeck.ledger_match import Rewording
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
+from cheatdeck.outputs import check_outputs, mark, planned_outputs
 from cheatdeck.project import site_config
-from cheatdeck.outputs import WORK_DIR, check_outputs, mark, planned_outputs
 from cheatdeck.reader import read_paths
 from cheatdeck.reader.files import find_sheets
 from cheatdeck.reader.media import IMAGE_SUFFIXES
 from cheatdeck.source_date import source_date_epoch
+from cheatdeck.work_folder import (WORK_DIR, open_work_folder, project_lock, staging_for, sweep,
+                                   temp_prefix)
 
 if TYPE_CHECKING:
     from cheatdeck.anki import DeckBuild
@@ -175,14 +177,21 @@ def _tree_size(path: Path) -> int:
 
 
 def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, str],
-              emit: Callable[[Diagnostic], None]) -> BuildReport:
-    """Run one build.
+              emit: Callable[[Diagnostic], None],
+              notify: Callable[[str], None] | None = None) -> BuildReport:
+    """Run one build, holding the project lock (one build at a time, issue 11 item 4).
+
+    The output folders are checked first (:func:`cheatdeck.outputs.check_outputs`); then the
+    lock is taken, what a killed build left in the work folder is removed
+    (:func:`cheatdeck.work_folder.sweep`) and the build runs. ``--check`` writes nothing and
+    takes no lock.
 
     Args:
         config: the project configuration (paths already overridden by the CLI).
         options: what to build.
         environ: the environment (``SOURCE_DATE_EPOCH``).
         emit: called with each diagnostic, in order, as soon as the sources are read.
+        notify: called with one line when the build must wait for another one (default: drop).
 
     Returns:
         The :class:`BuildReport`.
@@ -198,16 +207,32 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
             ``new_identity`` names no question; nothing written.
     """
     start = time.perf_counter()
+    if options.check_only:
+        return _run_build(config, options, environ=environ, emit=emit, staging=None, start=start)
+    source = config.path(config.source)
+    work = config.path(WORK_DIR)
+    # Before anything is read or written: a refused build touches nothing.
+    check_outputs(planned_outputs(config, deck=options.deck, site=options.site),
+                  root=config.root, source=source, home=Path.home(), work=work)
+    staging = open_work_folder(work)
+    with project_lock(work, command="cheatdeck build", notify=notify or (lambda line: None)):
+        sweep(staging, site_dir=config.path(config.site_dir), source=source,
+              ledger_name=LEDGER_FILE)
+        return _run_build(config, options, environ=environ, emit=emit, staging=staging,
+                          start=start)
+
+
+def _run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, str],
+               emit: Callable[[Diagnostic], None], staging: Path | None,
+               start: float) -> BuildReport:
+    """The build itself (:func:`run_build`); ``staging`` is the work folder's staging folder
+    (None for ``--check``, which writes nothing)."""
     source = config.path(config.source)
     apkg = config.path(config.dist) / f"{deck_slug(config.deck)}.apkg"
     site_dir = config.path(config.site_dir)
     docs_dir = config.path(config.docs_dir)
     state_path = docs_dir.parent / STATE_FILE
     mkdocs_yml, default_site = site_config(config.root)
-    if not options.check_only:  # before anything is read or written: a refused build touches nothing
-        check_outputs(planned_outputs(config, deck=options.deck, site=options.site),
-                      root=config.root, source=source, home=Path.home(),
-                      work=config.path(WORK_DIR))
 
     sources, _ = find_sheets([source])
     ledger_path = source / LEDGER_FILE
@@ -261,9 +286,9 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
     outputs = _write_outputs(library, deck, config=config, options=options, apkg=apkg,
                              site_dir=site_dir, docs_dir=docs_dir, mkdocs_yml=mkdocs_yml,
                              renderer=renderer, default_site=default_site,
-                             guids=identities.overrides)
+                             guids=identities.overrides, staging=staging)
     if deck and new_ledger != ledger_text:  # the ledger records what was shipped, once shipped
-        write_atomic(ledger_path, new_ledger.encode("utf-8"))
+        write_atomic(ledger_path, new_ledger.encode("utf-8"), tmp_dir=staging)
         outputs += ((ledger_path, len(new_ledger.encode("utf-8"))),)
         stamp = fingerprint(config, options, sources, environ, new_ledger, images)
     # Retired notes are shipped but reported as removed, as before the ledger.
@@ -271,7 +296,8 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
     changes = diff_notes(previous.notes if previous and previous.notes else None,
                          digests) if deck else None
     counts = (len(library.sheets), sections, notes, cards)
-    write_atomic(state_path, BuildState(stamp, digests, warnings, counts).dumps().encode())
+    write_atomic(state_path, BuildState(stamp, digests, warnings, counts).dumps().encode(),
+                 tmp_dir=staging)
     return BuildReport(*counts, warnings, changes, outputs, False, time.perf_counter() - start,
                        identities.reworded if deck else (),
                        tuple(e.question for e in identities.retired) if deck else (),
@@ -282,9 +308,10 @@ def run_build(config: Config, options: BuildOptions, *, environ: Mapping[str, st
 def _write_outputs(library: Library, deck: DeckBuild | None, *, config: Config,
                    options: BuildOptions, apkg: Path, site_dir: Path, docs_dir: Path,
                    mkdocs_yml: Path, renderer: MarkupRenderer,
-                   default_site: bool,
-                   guids: Mapping[str, str]) -> tuple[tuple[Path, int], ...]:
-    """Build every output into a staging folder, then swap them all in.
+                   default_site: bool, guids: Mapping[str, str],
+                   staging: Path | None) -> tuple[tuple[Path, int], ...]:
+    """Build every output into a staging folder (in the work folder's ``staging``), then swap
+    them all in.
 
     ``guids`` are the reworded questions' GUIDs (``Identities.overrides``): the site's study
     progress is keyed by the GUIDs the deck ships."""
@@ -292,7 +319,10 @@ def _write_outputs(library: Library, deck: DeckBuild | None, *, config: Config,
     from cheatdeck.site.mkdocs_build import build_site
 
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=site_dir.parent, prefix=f".{site_dir.name}.staging-"))
+    assert staging is not None  # only --check, which never gets here, runs without one
+    place = staging_for(staging, site_dir)
+    prefix = temp_prefix("build") if place == staging else f".cheatdeck-staging-{temp_prefix('build')}"
+    staging = Path(tempfile.mkdtemp(dir=place, prefix=prefix))
     try:
         deck_bytes = package_bytes(deck) if deck else None
         staged_apkg = staging / apkg.name
@@ -305,21 +335,24 @@ def _write_outputs(library: Library, deck: DeckBuild | None, *, config: Config,
                        renderer=renderer, site_name=config.deck if default_site else None,
                        guids=guids)
             mark(staged_site, "site")  # the next build may replace it (cheatdeck.outputs)
-        return publish(deck_bytes, apkg, staged_site if options.site else None, site_dir)
+        return publish(deck_bytes, apkg, staged_site if options.site else None, site_dir,
+                       tmp_dir=staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
 def publish(deck_bytes: bytes | None, apkg: Path, staged_site: Path | None,
-            site_dir: Path) -> tuple[tuple[Path, int], ...]:
+            site_dir: Path, *, tmp_dir: Path | None = None) -> tuple[tuple[Path, int], ...]:
     """Swap the finished outputs into place: the ``.apkg`` by rename, the site by exchange.
+
+    ``tmp_dir``: where the ``.apkg``'s temp file goes (:func:`cheatdeck.files.write_atomic`).
 
     Returns:
         ``(path, size in bytes)`` of each output published.
     """
     outputs = []
     if deck_bytes is not None:
-        write_atomic(apkg, deck_bytes)
+        write_atomic(apkg, deck_bytes, tmp_dir=tmp_dir)
         try:
             mark(apkg.parent, "dist")
         except OSError as exc:

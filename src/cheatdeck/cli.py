@@ -25,8 +25,9 @@ from cheatdeck.ids import deck_slug
 from cheatdeck.ledger import LEDGER_FILE, Ledger, read_ledger_text, resolve
 from cheatdeck.markdown import write_markdown
 from cheatdeck.model import Library
+from cheatdeck.outputs import check_outputs, planned_outputs
 from cheatdeck.project import find_root, site_config
-from cheatdeck.outputs import WORK_DIR, check_outputs, planned_outputs
+from cheatdeck.work_folder import WORK_DIR, open_work_folder
 from cheatdeck.reader import read_paths
 from cheatdeck.starter import write_starter
 from cheatdeck.report import Printer, library_counts
@@ -36,21 +37,27 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic], stream: TextIO) -> Non
     Printer(stream, environ=os.environ).diagnostics(diagnostics)
 
 
-def _paths(args: argparse.Namespace) -> list[Path]:
+def _paths(args: argparse.Namespace, config: Config | None = None) -> list[Path]:
     if args.paths:
         return [Path(p) for p in args.paths]
-    config = _config(args)
+    config = config or _config(args)
     return [config.path(config.source)]
 
 
-def _read(args: argparse.Namespace) -> tuple[Library, list[Diagnostic]]:
-    library, diagnostics = read_paths(_paths(args))
+def _read(args: argparse.Namespace,
+          config: Config | None = None) -> tuple[Library, list[Diagnostic]]:
+    library, diagnostics = read_paths(_paths(args, config))
     _print_diagnostics(diagnostics, sys.stderr)
     if getattr(args, "strict", False) and diagnostics:
         raise SourceError(diagnostics)
     if has_errors(diagnostics):
         raise SourceError(diagnostics)
     return library, diagnostics
+
+
+def _temp_folder(config: Config) -> Path:
+    """The project's folder for temp files (:mod:`cheatdeck.work_folder`), created."""
+    return open_work_folder(config.path(WORK_DIR))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -67,7 +74,9 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     A sheet with skipped rows (:attr:`Sheet.skipped`) is left as written and the exit code is 1:
     its canonical form would drop those rows, and a user's text is not ours to delete.
     """
-    library, _ = _read(args)
+    config = _config(args)
+    library, _ = _read(args, config)
+    source = config.path(config.source).resolve()
     changed = []
     left = 0
     for sheet in library.sheets:
@@ -81,8 +90,10 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         canonical = write_markdown(sheet)
         if path.read_text(encoding="utf-8-sig") != canonical:
             changed.append(path)
-            if not args.check:
-                write_atomic(path, canonical.encode("utf-8"))
+            if not args.check:  # the temp file goes to the work folder, never into source/
+                inside = source in path.resolve().parents
+                write_atomic(path, canonical.encode("utf-8"),
+                             tmp_dir=_temp_folder(config) if inside else None)
     verb = "would reformat" if args.check else "reformatted"
     for path in changed:
         print(f"{verb} {path.as_posix()}", file=sys.stderr)
@@ -136,7 +147,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     options = BuildOptions(deck=args.deck, site=args.site, strict=args.strict,
                            check_only=args.check, force=args.force, frozen=args.frozen,
                            new_identity=tuple(args.new_identity))
-    report = run_build(config, options, environ=os.environ, emit=printer.diagnostic)
+    report = run_build(config, options, environ=os.environ, emit=printer.diagnostic,
+                       notify=lambda line: print(line, file=sys.stderr, flush=True))
     printer.build_summary(report, Path(".").resolve())  # paths as the user's shell sees them
     return cmd_serve(args, config) if args.serve else 0
 
@@ -163,7 +175,7 @@ def cmd_prune_ledger(args: argparse.Namespace) -> int:
     pruned = ledger.pruned()
     dropped = len(ledger.entries) - len(pruned.entries)
     if dropped:
-        write_atomic(path, pruned.dumps().encode("utf-8"))
+        write_atomic(path, pruned.dumps().encode("utf-8"), tmp_dir=_temp_folder(config))
     print(f"{path.as_posix()}: dropped {dropped} retired note(s), kept {len(pruned.entries)}",
           file=sys.stderr)
     return 0

@@ -12,11 +12,16 @@ from pathlib import Path
 from cheatdeck.diagnostics import OutputError
 
 
-def write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> None:
-    """Write ``data`` to ``path`` through a temp file in the same folder and ``os.replace``.
+def write_atomic(path: Path, data: bytes, *, mode: int = 0o644, tmp_dir: Path | None = None
+                 ) -> None:
+    """Write ``data`` to ``path`` through a temp file and ``os.replace``.
 
     Readers of ``path`` see the old file or the new one, never half of one; the parent folder
     is created if missing; the file gets ``mode`` (``mkstemp`` would leave it 0600).
+    The temp file goes into ``tmp_dir`` (named ``<pid>-<name>.….tmp``, so
+    :func:`cheatdeck.work_folder.sweep` can remove it if this process dies) when that folder
+    exists on the same file system as ``path``; else next to ``path``. Pass the work folder's
+    staging folder for files in ``source/``: nothing temporary is ever written there.
 
     Raises:
         OutputError: the folder cannot be created or written (permission, disk full); the
@@ -24,7 +29,11 @@ def write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> None:
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        if tmp_dir is not None and same_file_system(tmp_dir, path.parent):
+            fd, tmp = tempfile.mkstemp(dir=tmp_dir, prefix=f"{os.getpid()}-{path.name}.",
+                                       suffix=".tmp")
+        else:
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
         reason = f"{blocker.as_posix()} is not a folder" if blocker else exc.strerror
@@ -42,6 +51,14 @@ def write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def same_file_system(a: Path, b: Path) -> bool:
+    """True when folders ``a`` and ``b`` exist on one file system (a rename between them works)."""
+    try:
+        return os.stat(a).st_dev == os.stat(b).st_dev
+    except OSError:
+        return False
 
 
 def replace_dir(new: Path, target: Path) -> None:

@@ -167,10 +167,6 @@ def mark(folder: Path, kind: str) -> None:
     (folder / name).write_text(MARKER_TEXT, encoding="utf-8")
 
 
-WORK_DIR = Path("build/.cheatdeck")
-"""cheatdeck's own work folder, relative to the project root: staging folders and the project
-lock live here, nowhere else; it carries a ``.gitignore`` of ``*`` so git never lists it."""
-
 _SETTINGS = {"site": "site_dir (--site-dir)", "dist": "dist (--dist)", "docs": "docs_dir"}
 
 
