@@ -41,7 +41,7 @@ def _fetch(url: str) -> str:
         return ""  # not serving yet, or busy rebuilding (slow on a loaded machine): try again
 
 
-def _wait_for(url: str, text: str, timeout: float = 20.0) -> str:
+def _wait_for(url: str, text: str, timeout: float = 60.0) -> str:
     deadline = time.monotonic() + timeout
     page = ""
     while time.monotonic() < deadline:

@@ -25,7 +25,9 @@ def find_sheets(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
 
     Returns:
         ``(files, diagnostics)``: files in sorted order without repeats; an error for each
-        path that does not exist and each folder with no ``*.md`` file.
+        path that does not exist, each folder with no ``*.md`` file, and each sheet in a
+        folder that is a symlink to a file outside that folder (left out, as a symlinked image
+        is: what a project builds lives in its source folder; issue 11 item 8).
     """
     files: list[Path] = []
     diagnostics: list[Diagnostic] = []
@@ -35,7 +37,16 @@ def find_sheets(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
             if not found:
                 diagnostics.append(_error(path, "no `*.md` sheet in this folder",
                                           "add a sheet, or pass the right folder"))
-            files.extend(found)
+            real_folder = path.resolve()
+            for sheet in found:
+                target = sheet.resolve()
+                if real_folder not in target.parents:
+                    diagnostics.append(_error(
+                        sheet, f"is a symlink to a file outside {path.as_posix()}/: "
+                               f"{target.as_posix()}",
+                        f"copy the file itself into {path.as_posix()}/"))
+                else:
+                    files.append(sheet)
         elif path.exists():
             files.append(path)
         else:

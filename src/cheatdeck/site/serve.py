@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 import shutil
+import signal
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +77,52 @@ class _Docs:
             log.error("%s; keeping the last good pages", error)
 
 
+LOOPBACK_NAMES = ("127.0.0.1", "localhost")
+"""The only ``Host`` names the preview answers to (issue 11 item 8)."""
+
+
+def host_allowed(host: str, port: int) -> bool:
+    """True when an HTTP ``Host`` header names this loopback server: ``127.0.0.1`` or
+    ``localhost``, with no port or exactly ``port``.
+
+    Any other name is refused: a page on another site that points its own DNS name at
+    127.0.0.1 (DNS rebinding) sends its own name, and must not read the preview.
+    """
+    name, _, given = host.strip().lower().partition(":")
+    return name in LOOPBACK_NAMES and given in ("", str(port))
+
+
+class _LoopbackServer(LiveReloadServer):
+    """MkDocs' live-reload server that answers only requests addressed to 127.0.0.1/localhost."""
+
+    def serve_request(self, environ: dict[str, Any],
+                      start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """Serve the request, or answer 403 when its ``Host`` is not this loopback server."""
+        if not host_allowed(environ.get("HTTP_HOST", ""), self.server_port):
+            start_response("403 Forbidden", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"cheatdeck serve answers only http://127.0.0.1 and http://localhost\n"]
+        return super().serve_request(environ, start_response)
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into KeyboardInterrupt (in the main thread only: elsewhere
+    Python cannot set signal handlers), so ``kill`` and a closed terminal clean up like Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def _watch_sources(source_dir: Path, docs: _Docs, stop: threading.Event) -> None:
     for changes in watchfiles.watch(source_dir, stop_event=stop):
         log.info("%d change(s) in %s; regenerating pages", len(changes), source_dir)
@@ -104,9 +152,13 @@ def serve(
         title: the home page heading.
         deck_path: the ``.apkg`` to offer for download, or None.
         host, port: where to listen (loopback by default).
-        stop: set it from another thread to shut the server down (tests); Ctrl-C also stops.
+        stop: set it from another thread to shut the server down (tests); Ctrl-C, SIGTERM
+            and SIGHUP also stop it, and the temporary site folder is removed.
         site_name: overrides the config's ``site_name`` (the packaged default config); None
             keeps it.
+
+    Requests whose ``Host`` header is not 127.0.0.1/localhost (with this port) get 403
+    (:func:`host_allowed`).
 
     Raises:
         CheatdeckError: the first reading of the sources failed, or the docs dir is not ours.
@@ -128,21 +180,23 @@ def serve(
         config.site_url = serve_url
         build(config, serve_url=serve_url)
 
-    server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir))
+    server = _LoopbackServer(builder=builder, host=host, port=port, root=str(site_dir))
     server.watch(str(docs_dir))
     server.watch(str(config_file))
     done = stop or threading.Event()
     watcher = threading.Thread(target=_watch_sources, args=(source_dir, docs, done), daemon=True)
     stopper = threading.Thread(target=lambda: done.wait() and server.shutdown(), daemon=True)
-    try:
-        builder()
-        watcher.start()
-        stopper.start()
-        server.serve()
-    except KeyboardInterrupt:
-        log.info("Shutting down")
-    finally:
-        done.set()
-        server.shutdown()
-        watcher.join()
-        shutil.rmtree(site_dir, ignore_errors=True)
+    with _sigterm_interrupts():
+        try:
+            builder()
+            watcher.start()
+            stopper.start()
+            server.serve()
+        except KeyboardInterrupt:
+            log.info("Shutting down")
+        finally:
+            done.set()
+            server.shutdown()
+            if watcher.is_alive():
+                watcher.join()
+            shutil.rmtree(site_dir, ignore_errors=True)
