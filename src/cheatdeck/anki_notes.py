@@ -77,6 +77,9 @@ deck; a sibling deck is never studied unless opened. Only a first import puts ca
 (decks of existing cards are never moved by a re-import, FIELD-NOTES)."""
 
 _SEPARATOR_LOOKALIKE = "\u2237"  # ∷ PROPORTION: looks like "::" but Anki does not split on it
+_ANGLE_LOOKALIKES = str.maketrans({"<": "\u2039", ">": "\u203a"})
+"""``<``/``>`` in a title become ‹ › in deck names: a name is text, but Anki's deck list is an
+HTML page, and a title's ``<script>`` must never reach one as markup (issue 11 item 5)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,12 +121,14 @@ def deck_name(root_deck: str, *titles: str) -> str:
     Args:
         root_deck: the configured root deck, used as given (a ``::`` in it nests on purpose).
         titles: the sheet title, the section title …; whitespace is collapsed and each ``::``
-            becomes ``∷`` so a title is exactly one level (Anki splits names on ``::``).
+            becomes ``∷`` so a title is exactly one level (Anki splits names on ``::``);
+            ``<`` and ``>`` become ``‹`` and ``›`` (no markup in a name).
 
     Returns:
         e.g. ``"Interview Cheat Sheets::Stage 1 — Interview Cheat Sheet::TOKENS"``.
     """
-    levels = [" ".join(t.split()).replace(DECK_SEPARATOR, _SEPARATOR_LOOKALIKE) for t in titles]
+    levels = [" ".join(t.split()).replace(DECK_SEPARATOR, _SEPARATOR_LOOKALIKE)
+              .translate(_ANGLE_LOOKALIKES) for t in titles]
     return DECK_SEPARATOR.join([root_deck, *levels])
 
 

@@ -8,6 +8,7 @@ templates only place values computed here.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -167,6 +168,19 @@ _BLOCKS: dict[type, Callable[[_Context, Any, str, str], str]] = {
 anchor ("" for other blocks) and the id of a heading to put above it ("" for none)."""
 
 
+def front_matter_title(ctx: _Context, source: str) -> Markup:
+    """Return a page's ``title:`` front-matter value for ``source`` (inline Markdown): its plain
+    text, HTML-escaped, as a YAML double-quoted (JSON) string.
+
+    Why: without it MkDocs takes the title from the page's ``#`` heading as HTML and Material
+    writes it into ``<title>`` through ``striptags``, which turns ``&lt;/title&gt;&lt;script&gt;``
+    back into live markup (issue 11 item 5). Material writes ``page.meta.title`` as it is, so
+    the value must already be escaped; search and the header show the same text.
+    """
+    text = str(escape(plain_text(ctx.inline(source))))
+    return Markup(json.dumps(text, ensure_ascii=False))
+
+
 def _section_page(ctx: _Context, sheet: Sheet, section: Section) -> str:
     anchors = iter(ctx.anchors(section))
     blocks: list[Markup] = []
@@ -180,6 +194,7 @@ def _section_page(ctx: _Context, sheet: Sheet, section: Section) -> str:
         blocks.append(Markup(_BLOCKS[type(block)](ctx, block, anchor, heading_id).rstrip("\n")))
         after_card = after_card or is_card
     return ctx.env.get_template("section.md.j2").render(
+        page_title=front_matter_title(ctx, f"{section.emoji} {section.title}".strip()),
         emoji=escape(section.emoji),
         title=ctx.section_html(section.title),
         sheet_title=ctx.section_html(sheet.title),
