@@ -6,12 +6,18 @@ card at sizes n/4 and n, and the ratio of the two: about 4 for linear time, 16 f
 The inputs of issue 7 item 3 are here at their stated sizes: 100,000 pipes on one line, 50,000
 nested emphasis markers, a 1 MB cell and a 10 MB sheet. tests/test_hardening_linear.py runs the
 same generators at small sizes.
+
+A second table times whole site builds (read, render pages, MkDocs) for the inputs of issue 11
+item 6 at n/4 and n: ``<sup>`` nested 5,000 → 20,000 deep in one cell, and 625 → 2,500
+one-card sections (the nav once listed every section on every page). The goal: ratio ≤ 5.
 """
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.reader import read_text
@@ -47,6 +53,35 @@ HOSTILE: dict[str, tuple[Callable[[int], str], int]] = {
 """name → (make text of about n characters, the size issue 7 names or a default)."""
 
 
+def _one_card_sections(n: int) -> str:
+    return "# S\n\n" + "".join(f"## Section {i}\n\n| Question | Answer |\n| --- | --- |\n"
+                                f"| What is {i}? | Answer {i} |\n\n" for i in range(n))
+
+
+SITE_HOSTILE: dict[str, tuple[Callable[[int], str], int]] = {
+    "nested <sup> in one cell": (lambda n: HEAD + "| q | " + "<sup>" * n + "x" + "</sup>" * n
+                                 + " |\n", 20_000),
+    "one-card sections": (_one_card_sections, 2_500),
+}
+"""name → (make a sheet for size n, n) for :func:`site_time` (issue 11 item 6)."""
+
+MKDOCS_YML = Path(__file__).resolve().parent.parent / "mkdocs.yml"
+
+
+def site_time(text: str) -> float:
+    """Seconds to read ``text`` and build its whole study site (pages + MkDocs) in a temp dir."""
+    from cheatdeck.model import Library
+    from cheatdeck.site import build_site
+
+    start = time.perf_counter()
+    sheet, _ = read_text(text, path="hostile.md")
+    assert sheet is not None
+    with tempfile.TemporaryDirectory() as folder:
+        build_site(Library((sheet,)), config_file=MKDOCS_YML, docs_dir=Path(folder) / "docs",
+                   site_dir=Path(folder) / "site", title="Hostile")
+    return time.perf_counter() - start
+
+
 def time_once(text: str, markup: MarkupRenderer | None) -> tuple[float, float]:
     """Seconds to read ``text``, and to render every card's question and answer after that
     (0 when ``markup`` is None)."""
@@ -77,6 +112,11 @@ def main() -> None:
         (r1, m1), (r4, m4) = (best_time(make(size // d), markup, runs) for d in (4, 1))
         print(f"| {name} | {size:,} | {r1:.3f} → {r4:.3f} | {r4 / max(r1, 1e-4):.1f} "
               f"| {m1:.3f} → {m4:.3f} | {m4 / max(m1, 1e-4):.1f} |", flush=True)
+    print("\n| site input | n/4 → n | site build s | ratio |\n|---|---|---|---|")
+    for name, (make, size) in SITE_HOSTILE.items():
+        small, large = site_time(make(size // 4)), site_time(make(size))
+        print(f"| {name} | {size // 4:,} → {size:,} | {small:.2f} → {large:.2f} "
+              f"| {large / small:.1f} |", flush=True)
 
 
 if __name__ == "__main__":

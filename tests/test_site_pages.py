@@ -71,6 +71,7 @@ def test_page_set_and_order(library: Library) -> None:
     ]
     assert list(pages) == [
         "index.md",
+        f"{SHEET}/_sheet.md",
         *(f"{SHEET}/{s}.md" for s in sections),
         "tags.md",
         "quiz.md",
@@ -80,14 +81,16 @@ def test_page_set_and_order(library: Library) -> None:
     assert "download" not in pages["index.md"]  # no deck file, no button
 
 
-def test_nav_follows_source_order(library: Library) -> None:
+def test_nav_lists_sheets_and_the_sheet_page_lists_its_sections(library: Library) -> None:
+    """Every page carries the nav, so it lists sheets, not sections (issue 11 item 6)."""
     nav = site_nav(library)
-    assert nav[0] == {"Home": "index.md"}
-    assert nav[-2:] == [{"Quiz": "quiz.md"}, {"Tags": "tags.md"}]
-    (sheet_title, sections), = nav[1].items()
-    assert sheet_title == "Stage 1 — Interview Cheat Sheet"
-    assert [next(iter(s)) for s in sections][:3] == ["TOKENS", "EMBEDDINGS", "ATTENTION"]
-    assert sections[-1] == {"NUMBERS TO MEMORIZE": f"{SHEET}/numbers-to-memorize.md"}
+    assert nav == [{"Home": "index.md"},
+                   {"Stage 1 — Interview Cheat Sheet": f"{SHEET}/_sheet.md"},
+                   {"Quiz": "quiz.md"}, {"Tags": "tags.md"}]
+    page = render_site_pages(library, title=TITLE)[f"{SHEET}/_sheet.md"]
+    links = re.findall(r"\]\(([a-z0-9-]+\.md)\)", page)
+    assert links == [f"{s.slug}.md" for s in library.sheets[0].sections]
+    assert links[:3] == ["tokens.md", "embeddings.md", "attention.md"]
 
 
 def test_every_question_is_a_heading_with_its_anki_anchor(library: Library) -> None:
@@ -190,7 +193,7 @@ _FOREIGN_HOSTS = ("fonts.googleapis", "fonts.gstatic", "cdn", "unpkg", "jsdelivr
 
 def test_no_page_points_at_another_host(built: Path) -> None:
     pages = sorted(built.rglob("*.html"))
-    assert len(pages) == 1 + 7 + 1 + 2 + 1  # home, stage-1 sections, checks section, tags+quiz, 404
+    assert len(pages) == 1 + 2 + 7 + 1 + 2 + 1  # home, 2 sheet pages, stage-1 sections, checks section, tags+quiz, 404
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert _URL_ATTRIBUTE.findall(text) == [], page
@@ -261,3 +264,19 @@ def test_plain_mkdocs_build_strict_builds_the_docs_dir(tmp_path: Path, library: 
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr
     assert (tmp_path / "site" / SHEET / "embeddings.html").is_file()
+
+
+_HREF = re.compile(r"""<a\s[^>]*?href="([^"#?:]+)(?:[#?][^"]*)?\"""")
+
+
+def test_every_link_between_pages_resolves(built: Path) -> None:
+    """The sheet pages, section pages and their back links (raw HTML is not rewritten by
+    MkDocs, so a link to ``x.md`` there would 404)."""
+    checked = 0
+    for page in sorted(built.rglob("*.html")):
+        if page.name == "404.html":  # root-absolute links, for any depth (FIELD-NOTES)
+            continue
+        for href in _HREF.findall(page.read_text(encoding="utf-8")):
+            assert (page.parent / href).resolve().is_file(), f"{page.name}: {href}"
+            checked += 1
+    assert checked > 100

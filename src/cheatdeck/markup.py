@@ -36,7 +36,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from cheatdeck.syntax import make_syntax
+from cheatdeck.syntax import MAX_HTML_NESTING, make_syntax
 
 RAW_HTML_ALLOWED = frozenset({"br", "sup", "sub", "kbd"})
 """Raw HTML tags an author may write in a cell; everything else is escaped (DESIGN.md)."""
@@ -110,13 +110,18 @@ def _render_html_inline(
     # A closing tag passes only if its opening tag passed (``env`` is new for every render):
     # otherwise the sanitizer would silently drop it, e.g. the ``</sup>`` of an escaped
     # ``<sup onclick=…>``, and the author's text would lose it.
-    opened = env.setdefault("cheatdeck_open_tags", [])
+    # Past MAX_HTML_NESTING open tags, an opening tag is shown as text (the reader warns):
+    # deep nesting made MkDocs' HTML passes superlinear (issue 11 item 6). Counts by name, so
+    # each tag costs O(1) however deep the nesting is.
+    opened: dict[str, int] = env.setdefault("cheatdeck_open_tags", {})
     if tag.startswith("</"):
-        if tag[2:-1] not in opened:
+        if not opened.get(tag[2:-1]):
             return html.escape(raw, quote=False)
-        opened.remove(tag[2:-1])
+        opened[tag[2:-1]] -= 1
     elif tag != "<br>":
-        opened.append(tag[1:-1])
+        if sum(opened.values()) >= MAX_HTML_NESTING:
+            return html.escape(raw, quote=False)
+        opened[tag[1:-1]] = opened.get(tag[1:-1], 0) + 1
     return tag
 
 

@@ -8,6 +8,8 @@ markdown-it-py instance from :func:`make_syntax`. The renderer adds its render r
 
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
@@ -23,3 +25,30 @@ def make_syntax() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False)
     return md
+
+
+MAX_HTML_NESTING = 16
+"""How deep allowed raw HTML tags (``<sup>``, ``<sub>``, ``<kbd>``) may nest in one text; deeper
+ones are shown as text. Real sheets nest two or three; 20,000 nested ``<sup>`` made the site
+build take minutes (issue 11 item 6: MkDocs' HTML passes are superlinear in nesting depth)."""
+
+_NESTING_TAG = re.compile(r"<(/?)(sup|sub|kbd)>", re.IGNORECASE)
+
+
+def html_nesting_depth(text: str) -> int:
+    """Return the deepest nesting of attribute-less ``<sup>``/``<sub>``/``<kbd>`` tags in
+    ``text`` (0 for none), counting as the renderer does: a closing tag closes only a tag of
+    its name that is open. One pass, O(len(text))."""
+    open_by_name: dict[str, int] = {}
+    depth = deepest = 0
+    for match in _NESTING_TAG.finditer(text):
+        name = match.group(2).lower()
+        if match.group(1):
+            if open_by_name.get(name):
+                open_by_name[name] -= 1
+                depth -= 1
+        else:
+            open_by_name[name] = open_by_name.get(name, 0) + 1
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest

@@ -17,6 +17,7 @@ from typing import Literal
 from cheatdeck.diagnostics import Diagnostic
 from cheatdeck.model import (Block, Card, FactRow, FactTable, Section, Sheet, SkippedRow,
                              SourcePos, question_key)
+from cheatdeck.syntax import MAX_HTML_NESTING, html_nesting_depth
 
 
 def _report(level: Literal["error", "warning"], pos: SourcePos, message: str,
@@ -39,7 +40,9 @@ def validate_sheet(sheet: Sheet, *, cards_expected: bool = True) -> tuple[Sheet,
         empty front as a note with 0 cards, FIELD-NOTES.md), the same question twice in one
         section (both lines named), the same question in two sections (both kept), a fact row
         with no subject, a repeated subject, or empty values (those make no cloze). Errors: one
-        explicit ID on two rows; a sheet with no cards at all.
+        explicit ID on two rows; a sheet with no cards at all. A warning for a text whose
+        ``<sup>``/``<sub>``/``<kbd>`` nest deeper than :data:`~cheatdeck.syntax.MAX_HTML_NESTING`
+        (the deeper tags are shown as text).
     """
     found: list[Diagnostic] = []
     skipped: list[SkippedRow] = []
@@ -54,18 +57,32 @@ def validate_sheet(sheet: Sheet, *, cards_expected: bool = True) -> tuple[Sheet,
     return sheet, found
 
 
+def _check_nesting(pos: SourcePos, *texts: str) -> list[Diagnostic]:
+    depth = max((html_nesting_depth(t) for t in texts if "<" in t), default=0)
+    if depth <= MAX_HTML_NESTING:
+        return []
+    return [Diagnostic(pos.path, pos.line, pos.col, "warning",
+                       f"<sup>/<sub>/<kbd> nested {depth} deep: the tags past depth "
+                       f"{MAX_HTML_NESTING} are shown as text",
+                       f"nest these tags at most {MAX_HTML_NESTING} deep")]
+
+
 def _check_section(section: Section, found: list[Diagnostic], skipped: list[SkippedRow],
                    ids: dict[str, SourcePos]) -> Section:
     first_seen: dict[str, SourcePos] = {}
     blocks: list[Block] = []
     for block in section.blocks:
         if isinstance(block, Card):
+            found.extend(_check_nesting(block.pos, block.question, block.answer, block.extra))
             reason = _check_card(block, first_seen, ids, found)
             if reason:
                 skipped.append(SkippedRow(section.slug, block.question, reason, block.kind,
                                           block.id, pos=block.pos))
                 continue
         elif isinstance(block, FactTable):
+            found.extend(_check_nesting(block.pos, *block.columns))
+            for row in block.rows:
+                found.extend(_check_nesting(row.pos, row.subject, *row.values))
             block = _check_table(block, section.slug, found, skipped)
         blocks.append(block)
     return dataclasses.replace(section, blocks=tuple(blocks))

@@ -24,7 +24,8 @@ from cheatdeck.diagnostics import CheatdeckError, OutputError
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
 from cheatdeck.outputs import DOCS_MARKER
-from cheatdeck.site.pages import ASSET_DIR, media_files, render_site_pages, site_nav
+from cheatdeck.site.pages import (ASSET_DIR, SECTION_PAGES, media_files, render_site_pages,
+                                  site_nav)
 
 class SiteBuildError(CheatdeckError):
     """MkDocs rejected the configuration or reported warnings in strict mode.
@@ -141,6 +142,7 @@ def run_mkdocs(
     overrides: dict[str, Any] = {"docs_dir": str(docs_dir.resolve()), "site_dir": str(site_dir.resolve())}
     if nav is not None:
         overrides["nav"] = nav
+        overrides["not_in_nav"] = SECTION_PAGES  # reached from the sheet pages, not the nav
     if site_name is not None:
         overrides["site_name"] = site_name
     with _collect_mkdocs_warnings() as collector:

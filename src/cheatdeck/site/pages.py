@@ -64,6 +64,21 @@ def section_path(sheet: Sheet, section: Section) -> str:
     return f"{sheet.slug}/{section.slug}.md"
 
 
+def sheet_path(sheet: Sheet) -> str:
+    """Return the docs-relative Markdown path of a sheet's page: ``<sheet>/_sheet.md``.
+
+    The navigation lists sheets only, each linking this page, which lists the sheet's sections
+    (issue 11 item 6: Material renders the whole nav into every page, so a nav of every
+    section made the site quadratic in sections). ``_`` never occurs in a slug, so the name
+    cannot clash with a section page.
+    """
+    return f"{sheet.slug}/_sheet.md"
+
+
+SECTION_PAGES = "/*/*.md"
+"""MkDocs ``not_in_nav`` pattern: the section pages, reached from the sheet pages, not the nav."""
+
+
 def section_cards(section: Section) -> int:
     """Return how many Anki cards a section gives: one per Q&A/gotcha, one per fact value."""
     facts = sum(1 for t in section.fact_tables for row in t.rows for value in row.values if value)
@@ -198,12 +213,33 @@ def _section_page(ctx: _Context, sheet: Sheet, section: Section) -> str:
         emoji=escape(section.emoji),
         title=ctx.section_html(section.title),
         sheet_title=ctx.section_html(sheet.title),
-        home_href=f"../index.html#{sheet.slug}",
+        home_href="_sheet.html",  # the sheet page (sheet_path); raw HTML: MkDocs keeps it
         quiz_href=f"../quiz.html#{sheet.slug}/{section.slug}",
         card_count=count(section_cards(section), "card"),
         scope=f"{sheet.slug}/{section.slug}",
         scripts=[f"../{STUDY_INDEX}", f"../{STUDY_SCRIPT}"],
         blocks=blocks,
+    )
+
+
+def _sheet_page(ctx: _Context, sheet: Sheet) -> str:
+    return ctx.env.get_template("sheet.md.j2").render(
+        page_title=front_matter_title(ctx, sheet.title),
+        title=ctx.section_html(sheet.title),
+        subtitle=ctx.section_html(sheet.subtitle) if sheet.subtitle else "",
+        footer=ctx.section_html(sheet.footer) if sheet.footer else "",
+        cards=sum(section_cards(s) for s in sheet.sections),
+        quiz_href=f"../quiz.html#{sheet.slug}",
+        sections=[
+            {
+                "emoji": escape(section.emoji),
+                "title": ctx.section_html(section.title),
+                "path": f"{section.slug}.md",
+                "cards": section_cards(section),
+                "quiz_href": f"../quiz.html#{sheet.slug}/{section.slug}",
+            }
+            for section in sheet.sections
+        ],
     )
 
 
@@ -300,9 +336,10 @@ def render_site_pages(
             deck's GUIDs, so progress survives a rewording (none reworded if omitted).
 
     Returns:
-        Docs-relative POSIX path → file text, in a fixed order: ``index.md``, one
-        ``<sheet>/<section>.md`` per section, ``tags.md``, ``quiz.md``, the quiz data script
-        :data:`QUIZ_DATA` and the study index :data:`STUDY_INDEX`. The package's static assets and the images (:data:`MEDIA_DIR`,
+        Docs-relative POSIX path → file text, in a fixed order: ``index.md``, per sheet its
+        ``<sheet>/_sheet.md`` and one ``<sheet>/<section>.md`` per section, ``tags.md``,
+        ``quiz.md``, the quiz data script :data:`QUIZ_DATA` and the study index
+        :data:`STUDY_INDEX`. The package's static assets and the images (:data:`MEDIA_DIR`,
         :func:`media_files`) are not included: they are copied as bytes.
     """
     markup = renderer or MarkupRenderer(media=library.media_names)
@@ -312,6 +349,7 @@ def render_site_pages(
     )
     pages = {"index.md": _home_page(ctx, library, title, deck_file)}
     for sheet in library.sheets:
+        pages[sheet_path(sheet)] = _sheet_page(ctx, sheet)
         for section in sheet.sections:
             pages[section_path(sheet, section)] = _section_page(ctx, sheet, section)
     pages["tags.md"] = _tags_page(ctx, library, tag_anchors)
@@ -328,7 +366,9 @@ def media_files(library: Library) -> dict[str, bytes]:
 
 
 def site_nav(library: Library, *, renderer: MarkupRenderer | None = None) -> list[dict[str, Any]]:
-    """Return the MkDocs ``nav`` for the pages of :func:`render_site_pages`, in source order.
+    """Return the MkDocs ``nav`` for the pages of :func:`render_site_pages`, in source order:
+    Home, one entry per sheet (its :func:`sheet_path` page), Quiz, Tags. Section pages are not
+    in it (:data:`SECTION_PAGES`): every page carries the nav, so it must not grow with them.
 
     Titles are HTML-escaped plain text: MkDocs and Material insert nav titles into the page
     without escaping them.
@@ -340,8 +380,6 @@ def site_nav(library: Library, *, renderer: MarkupRenderer | None = None) -> lis
         return str(escape(plain_text(markup.inline(source))))
 
     nav: list[dict[str, Any]] = [{"Home": "index.md"}]
-    for sheet in library.sheets:
-        sections = [{title(s.title): section_path(sheet, s)} for s in sheet.sections]
-        nav.append({title(sheet.title): sections})
+    nav.extend({title(sheet.title): sheet_path(sheet)} for sheet in library.sheets)
     nav.extend([{"Quiz": "quiz.md"}, {"Tags": "tags.md"}])
     return nav

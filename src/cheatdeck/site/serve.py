@@ -27,7 +27,7 @@ from cheatdeck.diagnostics import CheatdeckError, SourceError
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
 from cheatdeck.site.mkdocs_build import write_docs
-from cheatdeck.site.pages import media_files, render_site_pages, site_nav
+from cheatdeck.site.pages import SECTION_PAGES, media_files, render_site_pages, site_nav
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +174,7 @@ def serve(
             docs_dir=str(docs_dir.resolve()),
             site_dir=str(site_dir),
             nav=docs.nav,
+            not_in_nav=SECTION_PAGES,
         )
         if site_name is not None:
             config.site_name = site_name
