@@ -63,14 +63,17 @@ def browser_library() -> Library:
     return Library((*stage_1_library().sheets, checks))
 
 
-def build_test_site(library: Library, root: Path) -> Path:
+def build_test_site(library: Library, root: Path, *, site_url: str = "",
+                    site_dir: Path | None = None) -> Path:
     """Build ``library`` with the project's mkdocs.yml under ``root``; return the site dir.
 
     A small stand-in ``.apkg`` is published so the home page has its download button.
+    ``site_url`` is passed to MkDocs as ``[tool.cheatdeck] site_url`` is; ``site_dir`` defaults
+    to ``root/"site"``.
     """
     deck = root / DECK_NAME
     deck.write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip: stands in for the deck
-    site_dir = root / "site"
+    site_dir = site_dir or root / "site"
     build_site(
         library,
         config_file=CONFIG,
@@ -78,22 +81,42 @@ def build_test_site(library: Library, root: Path) -> Path:
         site_dir=site_dir,
         title=TITLE,
         deck_path=deck,
+        site_url=site_url,
     )
     return site_dir
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    not_found_page: Path | None = None
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         pass  # keep the test output free of access logs
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        if code != 404 or self.not_found_page is None:
+            super().send_error(code, message, explain)
+            return
+        body = self.not_found_page.read_bytes()  # as a static host does: the site's 404 page
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
 
 @contextmanager
-def serve_directory(folder: Path) -> Iterator[str]:
+def serve_directory(folder: Path, *, not_found_page: Path | None = None) -> Iterator[str]:
     """Serve ``folder`` with a stdlib HTTP server on 127.0.0.1 (free port) in a thread.
+
+    Args:
+        folder: the folder served at ``/``.
+        not_found_page: an HTML file answered (status 404) for every missing path, as GitHub
+            Pages and other static hosts answer with a site's ``404.html``.
 
     Yields the base URL (``http://127.0.0.1:PORT/``); the server stops on exit.
     """
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+    handler_class = type("Handler", (_QuietHandler,), {"not_found_page": not_found_page})
+    handler = functools.partial(handler_class, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -122,3 +145,59 @@ def launch_chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+STUDY_SHEET = r"""
+# Study Checks
+
+Math, code words, text without spaces and an aligned fact table, as a learner writes them.
+
+## 🧮 MATH
+
+| Question | Answer |
+| --- | --- |
+| Why divide by $\sqrt{d_k}$? | It keeps the variance of $QK^T$ near 1: $$\frac{QK^T}{\sqrt{d_k}}$$ |
+| What does attention cost in time? | $O(n^2)$ in the sequence length, with $n \le 8192$ here |
+| What does a broken formula show? | $\frac{a$ stays as written |
+| What is $\alpha_{\text{lr}}$ called? | The learning rate, often $3 \times 10^{-4}$ |
+
+$$
+\text{softmax}(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}}
+$$
+
+## 🔤 CODE WORDS
+
+| Question | Answer |
+| --- | --- |
+| Which layer is `nn.Linear`? | A fully connected layer: $y = xW^T + b$ |
+| What does `torch.nn.functional.softmax` return? | Probabilities along `dim` |
+| Which style is `snake_case_name`? | Words joined by underscores |
+| How fast is `O(n^2)` attention? | Quadratic in the context length |
+| Where do `src/cheatdeck/markup.py` and `key:value` pairs live? | In code words with slashes and colons |
+
+## 🀄 注意力
+
+| Question | Answer |
+| --- | --- |
+| 什么是自注意力机制？ | 自注意力机制让每个词元关注序列中的其他词元 |
+| 位置エンコーディングとは？ | 位置エンコーディングはトークンの順序を表す |
+
+## 📏 TABLE
+
+| Model | Params | Layers | Context |
+| :--- | ---: | :---: | --- |
+| GPT-2 small | 117M | 12 | 1024 |
+| GPT-3 | 175B | 96 | 2048 |
+| A model with a rather long name to make the table wide | 7B | 32 | 4096 |
+"""
+
+
+def study_library() -> Library:
+    """Return the "Study Checks" sheet (math, code words, CJK, an aligned fact table).
+
+    Its one broken formula (``$\\frac{a$``) gives the sheet's only diagnostic, a warning.
+    """
+    sheet, diagnostics = read_text(STUDY_SHEET, path="study.md")
+    assert sheet is not None
+    assert [d.level for d in diagnostics] == ["warning"], diagnostics
+    return Library((sheet,))

@@ -101,7 +101,9 @@ def sheets(draw: st.DrawFn) -> Sheet:
 def test_read_of_write_is_identity(sheet: Sheet) -> None:
     text = write_markdown(sheet)
     again, diagnostics = read_text(text, path="m.md")
-    assert [d.format() for d in diagnostics] == []
+    # Random text makes random formulas ("$&$"); the site's formula check rightly warns about
+    # them, which is not about the round trip.
+    assert [d.format() for d in diagnostics if "draw the formula" not in d.message] == []
     assert again == sheet
 
 

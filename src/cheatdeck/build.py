@@ -333,7 +333,8 @@ def _write_outputs(library: Library, deck: DeckBuild | None, *, config: Config,
             build_site(library, config_file=mkdocs_yml, docs_dir=docs_dir, site_dir=staged_site,
                        title=config.deck, deck_path=staged_apkg if deck_bytes else None,
                        renderer=renderer, site_name=config.deck if default_site else None,
-                       guids=guids)
+                       guids=guids,
+                       site_url=config.site_url)
             mark(staged_site, "site")  # the next build may replace it (cheatdeck.outputs)
         return publish(deck_bytes, apkg, staged_site if options.site else None, site_dir,
                        tmp_dir=staging)

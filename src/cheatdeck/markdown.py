@@ -45,9 +45,13 @@ def _gotchas(cards: list[Card]) -> Iterator[str]:
         yield f'- "{card.question}" — {card.answer}'
 
 
+_DELIMITERS = {"": "---", "left": ":---", "right": "---:", "center": ":---:"}
+"""A column's alignment → its GFM delimiter cell."""
+
+
 def _fact_table(table: FactTable) -> Iterator[str]:
     yield _row(list(table.columns))
-    yield "|" + " --- |" * len(table.columns)
+    yield "|" + "".join(f" {_DELIMITERS[table.alignment(i)]} |" for i in range(len(table.columns)))
     for row in table.rows:
         yield _row([row.subject, *row.values])
 

@@ -4,9 +4,13 @@ A cell's Markdown source becomes an HTML fragment here and nowhere else, so a ca
 same in Anki and on the site. Rules:
 
 * CommonMark + GFM tables/strikethrough via markdown-it-py, with ``$…$`` math from
-  mdit-py-plugins' dollarmath rendered as MathJax delimiters ``\\(…\\)`` (Anki renders those
-  natively: https://docs.ankiweb.net/math.html). Code spans are parsed before math, so a ``$``
-  inside backticks is never math.
+  mdit-py-plugins' dollarmath. For Anki (``math="mathjax"``) it is written as MathJax
+  delimiters ``\\(…\\)`` / ``\\[…\\]`` (Anki renders those natively:
+  https://docs.ankiweb.net/math.html); for the site (``math="mathml"``) it is converted to
+  MathML at build time (:mod:`cheatdeck.mathml`), followed by a ``hidden`` span with its
+  readable text for titles and the search index; an unrenderable formula stays as its source
+  text (the reader warns about it). Code spans are parsed before math, so a ``$`` inside
+  backticks is never math.
 * Raw HTML: only ``<br> <sup> <sub> <kbd>`` without attributes pass; every other tag is shown as
   text. The whole fragment then goes through nh3 (ammonia) with an allow-list, so nothing
   markdown-it produces can carry a script, an event handler or a ``javascript:`` URL either.
@@ -36,6 +40,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from cheatdeck.mathml import MATHML_NAMESPACE, MathError, readable_text, to_mathml
 from cheatdeck.syntax import MAX_HTML_NESTING, make_syntax
 
 RAW_HTML_ALLOWED = frozenset({"br", "sup", "sub", "kbd"})
@@ -46,10 +51,36 @@ _SANITIZER_TAGS = RAW_HTML_ALLOWED | {
     "blockquote", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr",
     "th", "td", "s", "del",
 }
+_MATHML_TAGS = {
+    "math", "mrow", "mi", "mo", "mn", "mtext", "ms", "mspace", "msup", "msub", "msubsup",
+    "mfrac", "msqrt", "mroot", "mover", "munder", "munderover", "mtable", "mtr", "mtd",
+    "mstyle", "mpadded", "mphantom", "menclose", "merror",
+}
+"""MathML Core elements latex2mathml writes (no ``semantics``/``annotation``: no LaTeX text)."""
+_SANITIZER_TAGS |= _MATHML_TAGS
+_MATHML_ATTRIBUTES = {
+    "math": {"display", "data-search-exclude"},
+    "mo": {"stretchy", "fence", "form", "separator", "lspace", "rspace", "largeop",
+           "movablelimits", "minsize", "maxsize", "symmetric", "accent"},
+    "mi": {"mathvariant"},
+    "mn": {"mathvariant"},
+    "mtext": {"mathvariant"},
+    "mstyle": {"displaystyle", "scriptlevel", "mathvariant", "mathcolor"},
+    "mspace": {"width", "height", "depth", "linebreak"},
+    "mfrac": {"linethickness"},
+    "mover": {"accent"},
+    "munder": {"accentunder"},
+    "munderover": {"accent", "accentunder"},
+    "mtable": {"columnalign", "rowspacing", "columnspacing", "columnlines", "rowlines"},
+    "mtd": {"columnalign"},
+    "mpadded": {"width", "height", "depth", "lspace", "voffset"},
+    "menclose": {"notation"},
+}
 _SANITIZER_ATTRIBUTES = {
+    **_MATHML_ATTRIBUTES,
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
-    "span": {"class"},
+    "span": {"class", "hidden"},
     "div": {"class"},
     "code": {"class"},
     "pre": {"class"},
@@ -60,6 +91,8 @@ _SANITIZER_ATTRIBUTES = {
 _URL_SCHEMES = {"http", "https", "mailto"}
 
 Mode = Literal["inline", "block"]
+MathMode = Literal["mathjax", "mathml"]
+"""How ``$…$`` is written: MathJax delimiters (Anki) or build-time MathML (the site)."""
 
 
 class _SingleTag(HTMLParser):
@@ -131,16 +164,51 @@ def _render_html_block(
     return "<p>" + html.escape(tokens[idx].content.strip("\n"), quote=False) + "</p>\n"
 
 
+def _mathml(latex: str, *, display: bool, source: str) -> str:
+    """A formula as MathML plus its readable text in a ``hidden`` span (titles, search index).
+
+    The ``<math>`` is marked ``data-search-exclude`` so the search index holds the readable
+    text once, not the letters of the MathML tree; unrenderable: ``source`` as text.
+    """
+    try:
+        mathml = to_mathml(latex, display=display)
+    except MathError:  # the reader already warned, naming the line
+        return f'<span class="cd-math-source">{html.escape(source, quote=False)}</span>'
+    # The HTML parser puts <math> in the MathML namespace itself: no xmlns (a URL on the page).
+    mathml = mathml.replace(f' xmlns="{MATHML_NAMESPACE}"', "", 1)
+    mathml = mathml.replace("<math ", "<math data-search-exclude ", 1)
+    text = html.escape(readable_text(latex), quote=False)
+    return f'<span class="cd-math">{mathml}<span class="cd-math__text" hidden>{text}</span></span>'
+
+
 def _render_math(
-    self: RendererHTML, tokens: list[Token], idx: int, options: object, env: object
+    self: RendererHTML, tokens: list[Token], idx: int, options: object, env: dict[str, Any]
 ) -> str:
-    return "\\(" + html.escape(tokens[idx].content, quote=False) + "\\)"
+    content = tokens[idx].content
+    env[_HAS_MATH] = True
+    if env.get(_MATH) == "mathml":
+        return _mathml(content, display=False, source=f"${content}$")
+    return "\\(" + html.escape(content, quote=False) + "\\)"
+
+
+def _render_math_inline_double(
+    self: RendererHTML, tokens: list[Token], idx: int, options: object, env: dict[str, Any]
+) -> str:
+    content = tokens[idx].content
+    env[_HAS_MATH] = True
+    if env.get(_MATH) == "mathml":
+        return _mathml(content, display=True, source=f"$${content}$$")
+    return "\\[" + html.escape(content, quote=False) + "\\]"
 
 
 def _render_math_block(
-    self: RendererHTML, tokens: list[Token], idx: int, options: object, env: object
+    self: RendererHTML, tokens: list[Token], idx: int, options: object, env: dict[str, Any]
 ) -> str:
-    return "<p>\\[" + html.escape(tokens[idx].content, quote=False) + "\\]</p>\n"
+    content = tokens[idx].content
+    env[_HAS_MATH] = True
+    if env.get(_MATH) == "mathml":
+        return f'<div class="cd-math-block">{_mathml(content, display=True, source=f"$${content}$$")}</div>\n'
+    return "<p>\\[" + html.escape(content, quote=False) + "\\]</p>\n"
 
 
 def _render_image(
@@ -159,7 +227,9 @@ def _render_image(
 
 
 _MEDIA, _BASE, _HAS_IMAGE = "cheatdeck_media", "cheatdeck_media_base", "cheatdeck_has_image"
-"""Keys of the per-render ``env``: ref → file name map, src prefix, "an image was drawn"."""
+_MATH, _HAS_MATH = "cheatdeck_math", "cheatdeck_has_math"
+"""Keys of the per-render ``env``: ref → file name map, src prefix, "an image was drawn",
+:data:`MathMode`, "a formula was drawn"."""
 
 
 def _highlight(code: str, lang: str, attrs: str) -> str:
@@ -189,6 +259,7 @@ def make_parser() -> MarkdownIt:
     md.add_render_rule("html_inline", _render_html_inline)
     md.add_render_rule("html_block", _render_html_block)
     md.add_render_rule("math_inline", _render_math)
+    md.add_render_rule("math_inline_double", _render_math_inline_double)
     md.add_render_rule("math_block", _render_math_block)
     md.add_render_rule("image", _render_image)
     return md
@@ -213,49 +284,52 @@ class MarkupRenderer:
         """
         self._md = make_parser()
         self._media = dict(media or {})
-        self._inline: dict[str, str] = {}  # fragments without an image
-        self._inline_images: dict[tuple[str, str], str] = {}  # (base, source) → fragment
+        self._inline: dict[str, str] = {}  # fragments without an image or math: one for all
+        # Fragments that depend on the image prefix or the math mode.
+        self._inline_keyed: dict[tuple[MathMode, str, str], str] = {}
 
-    def _env(self, media_base: str) -> dict[str, Any]:
-        return {_MEDIA: self._media, _BASE: media_base}
+    def _env(self, media_base: str, math: MathMode) -> dict[str, Any]:
+        return {_MEDIA: self._media, _BASE: media_base, _MATH: math}
 
-    def inline(self, source: str, *, media_base: str = "") -> str:
+    def inline(self, source: str, *, media_base: str = "", math: MathMode = "mathjax") -> str:
         """Render one line of inline Markdown (a question, an answer, a table cell).
 
         Args:
             source: Markdown source, e.g. ``"Use `x | y` and *z*<br>then $n^2$"``.
             media_base: prefix of an image's file name in ``src`` (``""`` for Anki; the path
                 from the page to the site's media folder).
+            math: ``"mathjax"`` (Anki: ``\\(n^2\\)``) or ``"mathml"`` (the site: ``<math>``).
 
         Returns:
             An HTML fragment with no enclosing ``<p>``; ``""`` for ``""``.
         """
         if (html := self._inline.get(source)) is None:
-            if (html := self._inline_images.get((media_base, source))) is not None:
+            key = (math, media_base, source)
+            if (html := self._inline_keyed.get(key)) is not None:
                 return html
             if source.isprintable() and _INLINE_SYNTAX.isdisjoint(source):
                 html = source.strip()  # no syntax: markdown-it and nh3 change nothing else
                 self._inline[source] = html
                 return html
-            env = self._env(media_base)
+            env = self._env(media_base, math)
             html = _finish(self._md.renderInline(source, env))
-            if env.get(_HAS_IMAGE):
-                self._inline_images[(media_base, source)] = html
+            if env.get(_HAS_IMAGE) or env.get(_HAS_MATH):
+                self._inline_keyed[key] = html
             else:
                 self._inline[source] = html
         return html
 
-    def block(self, source: str, *, media_base: str = "") -> str:
+    def block(self, source: str, *, media_base: str = "", math: MathMode = "mathjax") -> str:
         """Render block Markdown (prose, an answer shown as paragraphs).
 
         Args:
             source: Markdown source of one or more blocks.
-            media_base: as for :meth:`inline`.
+            media_base, math: as for :meth:`inline`.
 
         Returns:
             An HTML fragment of block elements (``<p>``, ``<ul>``, highlighted ``<div>`` …).
         """
-        return _finish(self._md.render(source, self._env(media_base)))
+        return _finish(self._md.render(source, self._env(media_base, math)))
 
 
 def _finish(rendered: str) -> str:

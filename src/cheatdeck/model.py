@@ -240,11 +240,19 @@ class FactTable:
         columns: header cells, first the subject column, then one per value column.
         rows: the body rows; each has ``len(columns) - 1`` values.
         pos: where the header row starts (not compared).
+        align: each column's alignment from the delimiter row (GFM: ``:---`` ``"left"``,
+            ``---:`` ``"right"``, ``:---:`` ``"center"``, ``---`` ``""``), one per column; ``()``
+            when no column is aligned.
     """
 
     columns: tuple[str, ...]
     rows: tuple[FactRow, ...]
     pos: SourcePos = field(default=NO_POS, compare=False)
+    align: tuple[str, ...] = ()
+
+    def alignment(self, column: int) -> str:
+        """Return column ``column``'s alignment (``""`` for none), e.g. ``"right"``."""
+        return self.align[column] if column < len(self.align) else ""
 
     @property
     def name(self) -> str:
@@ -252,11 +260,13 @@ class FactTable:
         return "|".join(self.columns)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return ``{"columns": [...], "rows": [[subject, value, ...], ...], "line", "path"}``."""
+        """Return ``{"columns": [...], "rows": [[subject, value, ...], ...], "row_lines",
+        "align": [...], "line", "path"}``."""
         return {
             "columns": list(self.columns),
             "rows": [[row.subject, *row.values] for row in self.rows],
             "row_lines": [row.pos.line for row in self.rows],
+            "align": list(self.align),
             "line": self.pos.line,
             "path": self.pos.path,
         }
@@ -273,6 +283,7 @@ class FactTable:
                 for cells, line in zip(data["rows"], lines, strict=True)
             ),
             pos=SourcePos(path, int(data.get("line", 0))),
+            align=tuple(data.get("align", ())),
         )
 
 

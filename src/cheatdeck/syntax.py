@@ -19,11 +19,14 @@ def make_syntax() -> MarkdownIt:
 
     Returns:
         CommonMark with raw HTML tokenized, GFM tables and strikethrough, no typographer or
-        linkify, and mdit-py-plugins' dollarmath for ``$…$`` / ``$$…$$`` (code spans win).
+        linkify, and mdit-py-plugins' dollarmath for ``$…$`` / ``$$…$$`` (code spans win);
+        ``$$…$$`` inside a line (a table cell) is display math too (``math_inline_double``),
+        not a ``$`` around inline math.
     """
     md = MarkdownIt("commonmark", {"html": True})
     md.enable(["table", "strikethrough"])
-    md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False)
+    md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False,
+           double_inline=True)
     return md
 
 

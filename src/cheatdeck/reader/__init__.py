@@ -15,6 +15,7 @@ from pathlib import Path
 from cheatdeck.diagnostics import Diagnostic, has_errors
 from cheatdeck.model import Library, Sheet
 from cheatdeck.reader.files import decode, find_sheets
+from cheatdeck.reader.formulas import check_formulas
 from cheatdeck.reader.repairs import repair
 from cheatdeck.reader.media import find_destinations, media_clashes, resolve_media
 from cheatdeck.reader.tokens import build_sheet, make_structure_parser
@@ -54,6 +55,7 @@ def _read(text: str, path: str) -> tuple[Sheet | None, list[Diagnostic], str]:
                                       "start the file with `# Title` and add a Q&A table"))
         return None, _sorted(diagnostics), text
     sheet, content = validate_sheet(sheet, cards_expected=not has_errors(diagnostics))
+    content += check_formulas(sheet, text)
     return sheet, _sorted(diagnostics + content), text
 
 

@@ -90,7 +90,7 @@ def _walk(tokens: list[Token]) -> Iterator[tuple[DestinationKind, str]]:
             yield from _walk(token.children)
 
 
-def _texts(sheet: Sheet) -> Iterator[tuple[str, bool, SourcePos]]:
+def rendered_texts(sheet: Sheet) -> Iterator[tuple[str, bool, SourcePos]]:
     """Yield ``(markdown, is_block, first line)`` for every text of the sheet that is rendered."""
     last = top = SourcePos(sheet.path, 1)
     yield sheet.title, False, top
@@ -169,7 +169,7 @@ def find_destinations(sheet: Sheet, text: str) -> list[Destination]:
     md = _syntax()
     locator = _Locator(text, sheet.path)
     found = []
-    for markdown, is_block, pos in _texts(sheet):
+    for markdown, is_block, pos in rendered_texts(sheet):
         # Cheap filter: an inline link needs "](", a reference definition "]:".
         if "](" not in markdown and not (is_block and "]:" in markdown):
             continue

@@ -21,7 +21,7 @@ from markdown_it.common.utils import MD_TRIM_CHARS
 from markdown_it.rules_block.state_block import StateBlock
 from markdown_it.rules_block.table import table as gfm_table
 
-from cheatdeck.reader.cells import cell_texts
+from cheatdeck.reader.cells import cell_texts, split_row
 
 Row = tuple[int, list[str]]
 """``(0-based line in the parsed text, cell texts)``; the header is the first row."""
@@ -61,10 +61,23 @@ def table_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) 
     state.parentType = old_parent
     token = state.push("table_open", "table", 1)
     token.map = [start_line, line]
-    token.meta = {"rows": rows}
+    token.meta = {"rows": rows, "align": column_alignment(_line_text(state, start_line + 1))}
     state.push("table_close", "table", -1)
     state.line = line
     return True
+
+
+def column_alignment(delimiter_row: str) -> list[str]:
+    """Return each column's alignment from a GFM delimiter row (GFM spec, "Tables").
+
+    ``:---`` → ``"left"``, ``---:`` → ``"right"``, ``:---:`` → ``"center"``, ``---`` → ``""``.
+    """
+    found = []
+    for cell, _ in split_row(delimiter_row):
+        cell = cell.strip()
+        left, right = cell.startswith(":"), cell.endswith(":")
+        found.append("center" if left and right else "left" if left else "right" if right else "")
+    return found
 
 
 def use_table_rule(md: MarkdownIt) -> MarkdownIt:

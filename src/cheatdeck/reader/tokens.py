@@ -263,7 +263,7 @@ def _table(walk: _Walk, group: list[Token], start: int, end: int) -> None:
         _rows_not_read(walk, head_line, body)
         walk.add_prose(start, end)
     else:
-        _fact_rows(walk, header, head_line, body)
+        _fact_rows(walk, header, head_line, body, group[0].meta.get("align", []))
 
 
 def _qa_rows(walk: _Walk, header: list[str], names: list[str], head_line: int,
@@ -317,12 +317,14 @@ def _rows_not_read(walk: _Walk, head_line: int, body: list[Row]) -> None:
 
 
 def _fact_rows(walk: _Walk, header: list[str], head_line: int,
-               body: list[tuple[int, list[str]]]) -> None:
+               body: list[tuple[int, list[str]]], align: list[str]) -> None:
     rows = tuple(FactRow(cells[0], tuple(cells[1:]), walk.pos(line)) for line, cells in body)
     walk.placed.update(walk.rep.origin[line] for line, _ in body)
     if not rows:
         walk.report("warning", walk.pos(head_line), "table has no rows", "add rows or remove it")
-    walk.add(FactTable(tuple(header), rows, walk.pos(head_line)), head_line)
+    # () when no column is aligned: the common case, and what a model built in code has.
+    aligned = tuple((align + [""] * len(header))[:len(header)]) if any(align) else ()
+    walk.add(FactTable(tuple(header), rows, walk.pos(head_line), align=aligned), head_line)
 
 
 def _list(walk: _Walk, group: list[Token], start: int, end: int) -> None:

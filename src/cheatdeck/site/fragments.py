@@ -35,21 +35,28 @@ class _Protector(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.text: list[str] = []
+        # Inside <math>: its letters are not its text; the hidden span after it holds that.
+        self.in_math = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.out.append(self.get_starttag_text() or "")
         if tag == "br":  # a line break separates words in the plain text
             self.text.append(" ")
+        elif tag == "math":
+            self.in_math += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.out.append(self.get_starttag_text() or "")
 
     def handle_endtag(self, tag: str) -> None:
         self.out.append(f"</{tag}>")
+        if tag == "math":
+            self.in_math -= 1
 
     def handle_data(self, data: str) -> None:
         self.out.append(_MARKDOWN_SYNTAX.sub(_reference, data))
-        self.text.append(data)
+        if not self.in_math:
+            self.text.append(data)
 
 
 def _parse(fragment: str) -> _Protector:
@@ -83,8 +90,9 @@ def for_markdown(fragment: str) -> str:
 def plain_text(fragment: str) -> str:
     """Return the visible text of an HTML fragment, whitespace collapsed (no escaping).
 
-    Used where only text is allowed (navigation titles, the quiz's deck menu); the caller
-    escapes it for its context.
+    Used where only text is allowed (navigation titles, the quiz's deck menu, table-of-contents
+    labels); the caller escapes it for its context. A formula counts as its readable text (the
+    hidden span after its ``<math>``), not as the letters of its MathML tree.
     """
     return _WHITESPACE.sub(" ", "".join(_parse(fragment).text)).strip()
 

@@ -126,6 +126,7 @@ def run_mkdocs(
     site_dir: Path,
     nav: list[dict[str, Any]] | None = None,
     site_name: str | None = None,
+    site_url: str = "",
 ) -> None:
     """Build ``docs_dir`` into ``site_dir`` with MkDocs, in process, strict.
 
@@ -135,6 +136,9 @@ def run_mkdocs(
         nav: the ``nav`` to use (see :func:`site_nav`); None keeps MkDocs' automatic nav.
         site_name: overrides the config's ``site_name`` (the packaged default config takes the
             deck name); None keeps it.
+        site_url: the published URL (``[tool.cheatdeck] site_url``), e.g.
+            ``"https://example.org/study/"``; ``""`` keeps the config's. MkDocs needs it for a
+            404 page that works under a sub-path, the sitemap and canonical links.
 
     Raises:
         SiteBuildError: a configuration error, or any warning (strict mode).
@@ -145,9 +149,14 @@ def run_mkdocs(
         overrides["not_in_nav"] = SECTION_PAGES  # reached from the sheet pages, not the nav
     if site_name is not None:
         overrides["site_name"] = site_name
+    if site_url:
+        overrides["site_url"] = site_url
     with _collect_mkdocs_warnings() as collector:
         try:
             config = load_config(config_file=str(config_file), strict=True, **overrides)
+            # jieba (imported by Material's search plugin for Chinese segmentation) logs its
+            # dictionary loading to stderr at DEBUG level; keep the build's output clean.
+            logging.getLogger("jieba").setLevel(logging.WARNING)
             build(config)
         except MkDocsException as error:
             details = "".join(f"\n  {m}" for m in collector.messages)
@@ -165,6 +174,7 @@ def build_site(
     renderer: MarkupRenderer | None = None,
     site_name: str | None = None,
     guids: Mapping[str, str] | None = None,
+    site_url: str = "",
 ) -> None:
     """Render the pages of ``library``, write them to ``docs_dir`` and build ``site_dir``.
 
@@ -183,6 +193,7 @@ def build_site(
         site_name: overrides the config's ``site_name`` (see :func:`run_mkdocs`).
         guids: ``{own GUID: GUID to ship}`` of reworded questions (see
             :func:`~cheatdeck.site.pages.render_site_pages`).
+        site_url: the published URL, or ``""`` (see :func:`run_mkdocs`).
 
     Raises:
         OutputError: the docs dir cannot be written.
@@ -195,5 +206,6 @@ def build_site(
     )
     nav = site_nav(library, renderer=markup)
     write_docs(docs_dir, pages, deck_path=deck_path, media=media_files(library))
-    run_mkdocs(config_file, docs_dir=docs_dir, site_dir=site_dir, nav=nav, site_name=site_name)
+    run_mkdocs(config_file, docs_dir=docs_dir, site_dir=site_dir, nav=nav, site_name=site_name,
+               site_url=site_url)
 

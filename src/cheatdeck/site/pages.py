@@ -79,6 +79,14 @@ SECTION_PAGES = "/*/*.md"
 """MkDocs ``not_in_nav`` pattern: the section pages, reached from the sheet pages, not the nav."""
 
 
+def print_path(sheet: Sheet) -> str:
+    """Return the docs-relative path of a sheet's print view: ``<sheet>/_print.md``.
+
+    ``_`` is never in a section slug (``[a-z0-9-]``), so it cannot clash with a section page.
+    """
+    return f"{sheet.slug}/_print.md"
+
+
 def section_cards(section: Section) -> int:
     """Return how many Anki cards a section gives: one per Q&A/gotcha, one per fact value."""
     facts = sum(1 for t in section.fact_tables for row in t.rows for value in row.values if value)
@@ -122,7 +130,9 @@ class _Context:
         cache = self.inline_cache.setdefault(media_base, {})
         fragment = cache.get(source)
         if fragment is None:
-            fragment = cache[source] = self.markup.inline(source, media_base=media_base)
+            fragment = cache[source] = self.markup.inline(
+                source, media_base=media_base, math="mathml"
+            )
         return fragment
 
     def anchors(self, section: Section) -> tuple[str, ...]:
@@ -145,10 +155,27 @@ class _Context:
         return f"../tags.html#{self.tag_anchors[name]}"
 
 
+def _toc_label(fragment: str) -> str:
+    """The table-of-contents label of a heading whose text holds math, or ``""`` for none.
+
+    Python-Markdown's toc would list the heading's raw text: the letters of the MathML tree
+    run together with the formula's readable text. ``data-toc-label`` (attr_list) names it
+    instead; ``"`` and braces would end the attribute list, so they become similar marks.
+    """
+    if "cd-math" not in fragment:
+        return ""
+    return plain_text(fragment).translate(_ATTR_LIST_UNSAFE)
+
+
+_ATTR_LIST_UNSAFE = str.maketrans({'"': "”", "{": "(", "}": ")", "\\": "∖"})
+
+
 def _card(ctx: _Context, card: Card, anchor: str, heading_id: str) -> str:
     tags = [{"name": t, "href": ctx.tag_href(t)} for t in dict.fromkeys(anki_tag(t) for t in card.tags)]
+    question = ctx.inline(card.question, SECTION_MEDIA)
     return ctx.env.get_template("card.md.j2").render(
         question=ctx.section_html(card.question),
+        toc_label=_toc_label(question),
         anchor=anchor,
         kind=card.kind,
         label=ctx.section_html(card.labels[1]) if card.labels else _ANSWER_LABELS[card.kind],
@@ -159,18 +186,27 @@ def _card(ctx: _Context, card: Card, anchor: str, heading_id: str) -> str:
 
 
 def _table(ctx: _Context, table: FactTable, anchor: str, heading_id: str) -> str:
+    # The first column is a row header (<th scope="row">): it names the row for screen
+    # readers, and stays in view while a phone scrolls the other columns (cheatdeck.css).
+    def cells(texts: tuple[str, ...]) -> list[dict[str, Any]]:
+        return [{"html": ctx.section_html(text), "align": table.alignment(i)}
+                for i, text in enumerate(texts)]
+
+    names = ", ".join(plain_text(ctx.inline(c, SECTION_MEDIA)) for c in table.columns)
     return ctx.env.get_template("table.md.j2").render(
         heading_id=heading_id,
-        columns=[ctx.section_html(c) for c in table.columns],
-        rows=[[ctx.section_html(cell) for cell in (row.subject, *row.values)]
-              for row in table.rows],
+        label=f"Fact table: {names}",
+        columns=cells(table.columns),
+        rows=[cells((row.subject, *row.values)) for row in table.rows],
     )
 
 
 def _prose(ctx: _Context, prose: Prose, anchor: str, heading_id: str) -> str:
     return ctx.env.get_template("prose.md.j2").render(
         heading_id=heading_id,
-        html=Markup(for_markdown(ctx.markup.block(prose.text, media_base=SECTION_MEDIA))),
+        html=Markup(for_markdown(
+            ctx.markup.block(prose.text, media_base=SECTION_MEDIA, math="mathml")
+        )),
     )
 
 
@@ -196,6 +232,38 @@ def front_matter_title(ctx: _Context, source: str) -> Markup:
     return Markup(json.dumps(text, ensure_ascii=False))
 
 
+def _print_card(ctx: _Context, card: Card, anchor: str) -> str:
+    question = ctx.inline(card.question, SECTION_MEDIA)
+    return ctx.env.get_template("print_card.md.j2").render(
+        question=ctx.section_html(card.question),
+        toc_label=_toc_label(question),
+        anchor=anchor,
+        kind=card.kind,
+        answer=ctx.section_html(card.answer),
+        extra=ctx.section_html(card.extra_field) if card.extra_field else "",
+    )
+
+
+def _print_page(ctx: _Context, sheet: Sheet) -> str:
+    """A sheet's print view: every section with every answer shown (no ``<details>``)."""
+    sections = []
+    for section in sheet.sections:
+        anchors = iter(ctx.anchors(section))
+        blocks = []
+        for block in section.blocks:
+            if isinstance(block, Card):
+                # "__" is never in a slug: ids stay unique across the sheet's sections.
+                text = _print_card(ctx, block, f"{section.slug}__{next(anchors)}")
+            else:
+                text = _BLOCKS[type(block)](ctx, block, "", "")
+            blocks.append(Markup(text.rstrip("\n")))
+        sections.append({"emoji": escape(section.emoji), "title": ctx.section_html(section.title),
+                         "anchor": section.slug, "blocks": blocks})
+    return ctx.env.get_template("print.md.j2").render(
+        title=ctx.section_html(sheet.title), sections=sections
+    )
+
+
 def _section_page(ctx: _Context, sheet: Sheet, section: Section) -> str:
     anchors = iter(ctx.anchors(section))
     blocks: list[Markup] = []
@@ -215,6 +283,7 @@ def _section_page(ctx: _Context, sheet: Sheet, section: Section) -> str:
         sheet_title=ctx.section_html(sheet.title),
         home_href="_sheet.html",  # the sheet page (sheet_path); raw HTML: MkDocs keeps it
         quiz_href=f"../quiz.html#{sheet.slug}/{section.slug}",
+        print_href=f"_print.html#{section.slug}",
         card_count=count(section_cards(section), "card"),
         scope=f"{sheet.slug}/{section.slug}",
         scripts=[f"../{STUDY_INDEX}", f"../{STUDY_SCRIPT}"],
@@ -252,6 +321,7 @@ def _home_page(ctx: _Context, library: Library, title: str, deck_file: str | Non
             "footer": ctx.html(sheet.footer) if sheet.footer else "",
             "cards": sum(section_cards(s) for s in sheet.sections),
             "quiz_href": f"quiz.html#{sheet.slug}",
+            "print_path": print_path(sheet),
             "sections": [
                 {
                     "emoji": escape(section.emoji),
@@ -337,8 +407,9 @@ def render_site_pages(
 
     Returns:
         Docs-relative POSIX path → file text, in a fixed order: ``index.md``, per sheet its
-        ``<sheet>/_sheet.md`` and one ``<sheet>/<section>.md`` per section, ``tags.md``,
-        ``quiz.md``, the quiz data script :data:`QUIZ_DATA` and the study index
+        ``<sheet>/_sheet.md``, one ``<sheet>/<section>.md`` per section and the sheet's print
+        view (:func:`print_path`), ``tags.md``, ``quiz.md``, the quiz data script
+        :data:`QUIZ_DATA` and the study index
         :data:`STUDY_INDEX`. The package's static assets and the images (:data:`MEDIA_DIR`,
         :func:`media_files`) are not included: they are copied as bytes.
     """
@@ -352,6 +423,7 @@ def render_site_pages(
         pages[sheet_path(sheet)] = _sheet_page(ctx, sheet)
         for section in sheet.sections:
             pages[section_path(sheet, section)] = _section_page(ctx, sheet, section)
+        pages[print_path(sheet)] = _print_page(ctx, sheet)
     pages["tags.md"] = _tags_page(ctx, library, tag_anchors)
     pages["quiz.md"] = ctx.env.get_template("quiz.md.j2").render(
         scripts=[QUIZ_DATA, *QUIZ_STUDY_SCRIPTS], stylesheet=f"{ASSET_DIR}/study.css")
@@ -377,7 +449,7 @@ def site_nav(library: Library, *, renderer: MarkupRenderer | None = None) -> lis
     markup = renderer or MarkupRenderer()
 
     def title(source: str) -> str:
-        return str(escape(plain_text(markup.inline(source))))
+        return str(escape(plain_text(markup.inline(source, math="mathml"))))
 
     nav: list[dict[str, Any]] = [{"Home": "index.md"}]
     nav.extend({title(sheet.title): sheet_path(sheet)} for sheet in library.sheets)
