@@ -261,15 +261,17 @@ class FactTable:
 
     def to_dict(self) -> dict[str, Any]:
         """Return ``{"columns": [...], "rows": [[subject, value, ...], ...], "row_lines",
-        "align": [...], "line", "path"}``."""
-        return {
+        "line", "path"}``, with ``"align": [...]`` when a column is aligned."""
+        data: dict[str, Any] = {
             "columns": list(self.columns),
             "rows": [[row.subject, *row.values] for row in self.rows],
             "row_lines": [row.pos.line for row in self.rows],
-            "align": list(self.align),
             "line": self.pos.line,
             "path": self.pos.path,
         }
+        if self.align:  # only then: exports of tables without alignment stay as they were
+            data["align"] = list(self.align)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> FactTable:
