@@ -73,6 +73,7 @@ def test_page_set_and_order(library: Library) -> None:
         "index.md",
         f"{SHEET}/_sheet.md",
         *(f"{SHEET}/{s}.md" for s in sections),
+        f"{SHEET}/_print.md",
         "tags.md",
         "quiz.md",
         "assets/cheatdeck/quiz-data.js",
@@ -158,9 +159,11 @@ def test_built_section_pages_hold_every_question_and_answer(built: Path, library
 
 def test_fact_table_is_a_table(built: Path) -> None:
     page = (built / SHEET / "numbers-to-memorize.html").read_text(encoding="utf-8")
-    assert "<tr><th>Model</th><th>Params</th><th>Layers</th><th>Heads</th><th>dim</th><th>Vocab</th></tr>" in page
-    assert "<tr><td>GPT-3</td><td>175B</td><td>96</td><td>96</td><td>12,288</td><td>50,257</td></tr>" in page
-    assert page.count("<tr><td>") == 6
+    assert ('<tr><th scope="col">Model</th><th scope="col">Params</th><th scope="col">Layers</th>'
+            '<th scope="col">Heads</th><th scope="col">dim</th><th scope="col">Vocab</th></tr>') in page
+    assert ('<tr><th scope="row">GPT-3</th><td>175B</td><td>96</td><td>96</td><td>12,288</td>'
+            "<td>50,257</td></tr>") in page
+    assert page.count('<tr><th scope="row">') == 6
 
 
 def test_home_page_lists_sections_counts_and_deck(built: Path) -> None:
@@ -193,7 +196,8 @@ _FOREIGN_HOSTS = ("fonts.googleapis", "fonts.gstatic", "cdn", "unpkg", "jsdelivr
 
 def test_no_page_points_at_another_host(built: Path) -> None:
     pages = sorted(built.rglob("*.html"))
-    assert len(pages) == 1 + 2 + 7 + 1 + 2 + 1  # home, 2 sheet pages, stage-1 sections, checks section, tags+quiz, 404
+    # home, 2 sheet pages, stage-1 sections, checks section, two print views, tags+quiz, 404
+    assert len(pages) == 1 + 2 + 7 + 1 + 2 + 2 + 1
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert _URL_ATTRIBUTE.findall(text) == [], page
