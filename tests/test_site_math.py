@@ -3,6 +3,8 @@ for a formula the site cannot draw; fact-table alignment through read, write and
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from site_fixtures import STUDY_SHEET, TITLE, study_library
 
@@ -104,13 +106,12 @@ def test_headings_toc_labels_and_nav_titles_read_math_as_text() -> None:
     assert '{#why-divide-by-sqrt-d-k .cd-question data-toc-label="Why divide by √(d_k)?"}' in math
     assert "\\(" not in "".join(pages.values())
     nav = site_nav(library)
-    assert nav[1] == {"Study Checks": [
-        {"MATH": "study-checks/math.md"},
-        {"CODE WORDS": "study-checks/code-words.md"},
-        {"注意力": "study-checks/zhu-yi-li.md"},
-        {"TABLE": "study-checks/table.md"},
-        {"Printable sheet": "study-checks/_print.md"},
-    ]}
+    assert nav[1] == {"Study Checks": "study-checks/_sheet.md"}  # sheets only (issue 11 item 6)
+    sheet_page = pages["study-checks/_sheet.md"]
+    links = re.findall(r"\[([^\]]+)\]\(([^)]+)\)", sheet_page)
+    assert links == [("MATH", "math.md"), ("CODE WORDS", "code-words.md"),
+                     ("注意力", "zhu-yi-li.md"), ("TABLE", "table.md"),
+                     ("Printable sheet", "_print.md")]
     titled, _ = read_text("# Scaling by $\\sqrt{d}$\n\n## S\n\n| Question | Answer |\n"
                           "| --- | --- |\n| q | a |\n", path="t.md")
     assert titled is not None
