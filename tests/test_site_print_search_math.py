@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 SITE_URL = "https://example.org/study/"
 SHEET = "study-checks"
 PAGES = [
-    "index.html", "quiz.html", "tags.html", f"{SHEET}/_print.html",
+    "index.html", "quiz.html", "tags.html", f"{SHEET}/_print.html", f"{SHEET}/_sheet.html",
     *(f"{SHEET}/{name}.html" for name in ("math", "code-words", "zhu-yi-li", "table")),
 ]
 
@@ -135,7 +135,7 @@ def test_no_latex_delimiters_in_any_visible_text(visit: Visit) -> None:
     expect(page.locator("#cd-quiz-answer math")).to_have_count(2)  # $QK^T$ and $$…$$
     expect(page.locator("#cd-quiz-question math msqrt")).to_have_count(1)
     option = page.locator("#cd-quiz-scope option", has_text="MATH")
-    expect(option).to_have_text("🧮 MATH (4)")
+    expect(option).to_have_text("🧮 MATH (4 today)")  # the study mode's due count
 
 
 # --- search -------------------------------------------------------------------------------------

@@ -260,7 +260,8 @@ def _print_page(ctx: _Context, sheet: Sheet) -> str:
         sections.append({"emoji": escape(section.emoji), "title": ctx.section_html(section.title),
                          "anchor": section.slug, "blocks": blocks})
     return ctx.env.get_template("print.md.j2").render(
-        title=ctx.section_html(sheet.title), sections=sections
+        page_title=front_matter_title(ctx, sheet.title), title=ctx.section_html(sheet.title),
+        sections=sections,
     )
 
 
