@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import SEED
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cheatdeck.diagnostics import has_errors
@@ -121,11 +121,21 @@ SEED_LINES = SEED.read_text(encoding="utf-8").split("\n")
 
 @settings(deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(SEED_LINES), st.text(max_size=40)), max_size=30))
+# Found by hypothesis: a skipped gotcha (empty explanation) after a `Next:` line. Rewriting the
+# sheet dropped the row, so the `Next:` paragraph became the footer on the second pass.
+@example(lines=["Stage 1 — Interview Cheat Sheet",
+                "Next: Stage 2 — Train a real Transformer from scratch",
+                "Stage 1 — Interview Cheat Sheet", '- "nn.Embedding vs nn.Linear" —'])
 def test_any_text_gives_a_model_or_diagnostics_and_fmt_is_idempotent(lines: list[str]) -> None:
     sheet, diagnostics = read_text("\n".join(lines), path="x.md")
     assert all(d.line >= 1 and d.col >= 1 for d in diagnostics)
     if sheet is None or has_errors(diagnostics):
         assert has_errors(diagnostics)
+        return
+    if sheet.skipped:
+        # `fmt` leaves a sheet with skipped rows as written (cli.cmd_fmt, exit 1): its canonical
+        # form would delete those rows, so there is no rewrite to be idempotent.
+        assert any("skipped" in d.message for d in diagnostics)
         return
     once = write_markdown(sheet)
     again, _ = read_text(once, path="x.md")
