@@ -19,11 +19,13 @@ import genanki
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config as mkdocs_config
 
-from cheatdeck.anki import build_package, default_card_style, note_types, package_bytes
+from cheatdeck.anki import DeckBuild, build_package, default_card_style, note_types, package_bytes
 from cheatdeck.build import BuildOptions, run_build
 from cheatdeck.config import load_config
+from cheatdeck.ledger import Ledger
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
+from cheatdeck.plan import plan_notes
 from cheatdeck.reader import read_paths
 from cheatdeck.site.mkdocs_build import build_site, write_docs
 from cheatdeck.site.pages import render_site_pages
@@ -39,9 +41,17 @@ def _library(source: Path) -> Library:
     return library
 
 
+def _deck(library: Library, renderer: MarkupRenderer | None = None) -> DeckBuild:
+    """The deck as the build makes it: the note plan (a first build: no ledger), then genanki."""
+    plan = plan_notes(library, Ledger(), root_deck="Bench", site_url="",
+                      renderer=renderer or MarkupRenderer(media=library.media_names),
+                      now=TIMESTAMP)
+    return build_package(plan, media=library.media_files)
+
+
 def raw_genanki(library: Library, out: Path) -> Callable[[], None]:
     """Baseline: genanki writing the same notes (fields already HTML) with write_to_file."""
-    notes = build_package(library, root_deck="Bench", timestamp=TIMESTAMP).notes
+    notes = _deck(library).plan.notes
 
     def step() -> None:
         models = note_types(default_card_style())
@@ -71,13 +81,11 @@ def setup(name: str, source: Path, work: Path) -> Callable[[], None]:
         return noop
     library = _library(source)
     if name == "deck":
-        return lambda: (work / "ours.apkg").write_bytes(package_bytes(
-            build_package(library, root_deck="Bench", timestamp=TIMESTAMP)))
+        return lambda: (work / "ours.apkg").write_bytes(package_bytes(_deck(library)))
     if name == "deck-warm":
         renderer = MarkupRenderer()  # fields rendered once in setup, as the site build shares them
-        build_package(library, root_deck="Bench", timestamp=TIMESTAMP, renderer=renderer)
-        return lambda: (work / "warm.apkg").write_bytes(package_bytes(build_package(
-            library, root_deck="Bench", timestamp=TIMESTAMP, renderer=renderer)))
+        _deck(library, renderer)
+        return lambda: (work / "warm.apkg").write_bytes(package_bytes(_deck(library, renderer)))
     if name == "genanki":
         return raw_genanki(library, work / "raw.apkg")
     if name == "site":

@@ -21,17 +21,18 @@ from cheatdeck.anki import (
     FACT_MODEL_NAME,
     QA_MODEL_NAME,
     DeckBuild,
-    build_package,
     default_card_style,
     package_bytes,
     write_apkg,
 )
-from cheatdeck.anki_notes import cloze_text, deck_name, note_tags
-from cheatdeck.diagnostics import ConfigError, OutputError, SourceError
-from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID, card_guid, deck_slug
+from cheatdeck.anki_notes import cloze_text, deck_name
+from cheatdeck.errors import ConfigError, OutputError, SourceError
+from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID, card_guid
+from cheatdeck.names import deck_slug, note_tags
 from cheatdeck.model import Card, FactRow, FactTable, Library, Section, Sheet, SourcePos
 from cheatdeck.reader import read_paths, read_text
-from cheatdeck.source_date import source_date_epoch
+from cheatdeck.source_date import change_time
+from deck_fixtures import deck_of
 
 SEED = Path(__file__).parent / "data" / "seed" / "stage-1-verbatim.txt"
 GOLDEN = Path(__file__).parent / "data" / "anki"
@@ -94,18 +95,18 @@ def col(tmp_path: Path) -> Iterator[Collection]:
 
 @pytest.fixture(scope="module")
 def seed_build() -> DeckBuild:
-    return build_package(seed_library(), root_deck=ROOT, site_url=SITE, timestamp=T1)
+    return deck_of(seed_library(), root_deck=ROOT, site_url=SITE, timestamp=T1)
 
 
 # --- the stage-1 deck -------------------------------------------------------------------------
 
 
 def test_stage1_build_counts(seed_build: DeckBuild) -> None:
-    kinds = [n.kind for n in seed_build.notes]
+    kinds = [n.kind for n in seed_build.plan.notes]
     assert (kinds.count("qa"), kinds.count("gotcha"), kinds.count("fact")) == (45, 7, 6)
     assert (seed_build.note_count, seed_build.card_count) == (58, 82)
-    assert seed_build.diagnostics == ()
-    llama = next(n for n in seed_build.notes if n.text == "LLaMA-7B")
+    assert seed_build.plan.diagnostics == ()
+    llama = next(n for n in seed_build.plan.notes if n.text == "LLaMA-7B")
     assert (llama.sheet, llama.key) == (SLUG, "Model|Params|Layers|Heads|dim|Vocab|llama-7b")
 
 
@@ -150,7 +151,7 @@ def test_stage1_imports_as_58_notes_82_cards(col: Collection, seed_build: DeckBu
 
 def test_stage1_fact_row_gives_five_clozes(col: Collection, seed_build: DeckBuild, tmp_path: Path) -> None:
     import_apkg(col, write(seed_build, tmp_path / "deck.apkg"))
-    llama = next(n for n in seed_build.notes if n.text == "LLaMA-7B")
+    llama = next(n for n in seed_build.plan.notes if n.text == "LLaMA-7B")
     note = col.get_note(note_id(col, llama.guid))
     assert note.note_type()["name"] == FACT_MODEL_NAME
     assert note.tags == [f"cheatdeck::{SLUG}::numbers-to-memorize", "fact"]
@@ -178,7 +179,7 @@ def test_card_html_matches_golden(col: Collection, seed_build: DeckBuild, tmp_pa
     }
     parts = []
     for kind, text in sampled.items():
-        spec = next(n for n in seed_build.notes if n.kind == kind and n.text.strip('"') == text)
+        spec = next(n for n in seed_build.plan.notes if n.kind == kind and n.text.strip('"') == text)
         card = min(col.get_note(note_id(col, spec.guid)).cards(), key=lambda c: c.ord)
         parts.append(f"<!-- {kind}: front -->\n{body(card.question())}\n"
                      f"<!-- {kind}: back -->\n{body(card.answer())}\n")
@@ -195,7 +196,7 @@ def test_card_html_matches_golden(col: Collection, seed_build: DeckBuild, tmp_pa
 
 def test_reimport_updates_answer_keeps_ids_and_review(col: Collection, tmp_path: Path) -> None:
     source = SEED.read_text(encoding="utf-8")
-    first = build_package(seed_library(source, tmp_path), root_deck=ROOT, timestamp=T1)
+    first = deck_of(seed_library(source, tmp_path), root_deck=ROOT, timestamp=T1)
     import_apkg(col, write(first, tmp_path / "v1.apkg"))
     ids_before = (sorted(col.find_notes("")), sorted(col.find_cards("")))
 
@@ -210,7 +211,7 @@ def test_reimport_updates_answer_keeps_ids_and_review(col: Collection, tmp_path:
     row = "| How many tokens ≈ 1000 words? | ~1333 tokens (1 token ≈ 0.75 words) |"
     assert row in source
     edited = source.replace(row, "| How many tokens ≈ 1000 words? | Edited: *new* answer |")
-    second = build_package(seed_library(edited, tmp_path), root_deck=ROOT, timestamp=T1 + 60)
+    second = deck_of(seed_library(edited, tmp_path), root_deck=ROOT, timestamp=T1 + 60)
     log = import_apkg(col, write(second, tmp_path / "v2.apkg"))
 
     assert (len(log.new), len(log.conflicting)) == (0, 0)
@@ -228,13 +229,13 @@ def test_reimport_updates_answer_keeps_ids_and_review(col: Collection, tmp_path:
 def test_same_timestamp_skips_the_edit(col: Collection, tmp_path: Path) -> None:
     # Why the timestamp must come from the content: Anki updates only if newer (FIELD-NOTES).
     source = SEED.read_text(encoding="utf-8")
-    first = build_package(seed_library(source, tmp_path), root_deck=ROOT, timestamp=T1)
+    first = deck_of(seed_library(source, tmp_path), root_deck=ROOT, timestamp=T1)
     import_apkg(col, write(first, tmp_path / "v1.apkg"))
     edited = source.replace("| What is BPE? | Byte Pair Encoding:", "| What is BPE? | Edited:")
     assert edited != source
-    again = build_package(seed_library(edited, tmp_path), root_deck=ROOT, timestamp=T1)
+    again = deck_of(seed_library(edited, tmp_path), root_deck=ROOT, timestamp=T1)
     log = import_apkg(col, write(again, tmp_path / "v2.apkg"))
-    bpe = next(n for n in again.notes if n.text == "What is BPE?")
+    bpe = next(n for n in again.plan.notes if n.text == "What is BPE?")
     assert bpe.fields[1].startswith("Edited:")
     assert (len(log.new), len(log.updated)) == (0, 0)
     assert col.get_note(note_id(col, bpe.guid))["Answer"].startswith("Byte Pair Encoding:")
@@ -242,23 +243,23 @@ def test_same_timestamp_skips_the_edit(col: Collection, tmp_path: Path) -> None:
 
 def test_added_question_is_new_removed_question_is_kept(col: Collection, tmp_path: Path) -> None:
     source = SEED.read_text(encoding="utf-8")
-    import_apkg(col, write(build_package(seed_library(source, tmp_path), root_deck=ROOT, timestamp=T1),
+    import_apkg(col, write(deck_of(seed_library(source, tmp_path), root_deck=ROOT, timestamp=T1),
                            tmp_path / "v1.apkg"))
 
     row = "| Why not use word-level? | Vocab explodes (millions of words), can't handle OOV/misspellings |\n"
     added = source.replace(row, row + "| What is a tokenizer? | Text → token ids |\n")
-    grown = build_package(seed_library(added, tmp_path), root_deck=ROOT, timestamp=T1 + 60)
+    grown = deck_of(seed_library(added, tmp_path), root_deck=ROOT, timestamp=T1 + 60)
     log = import_apkg(col, write(grown, tmp_path / "v2.apkg"))
     assert (grown.note_count, len(log.new), col.note_count(), col.card_count()) == (59, 1, 59, 83)
 
     removed_row = "| What is BPE? | Byte Pair Encoding: merges frequent character pairs iteratively to build subword vocab |\n"
     shrunk_text = added.replace(removed_row, "")
-    shrunk = build_package(seed_library(shrunk_text, tmp_path), root_deck=ROOT, timestamp=T1 + 120)
+    shrunk = deck_of(seed_library(shrunk_text, tmp_path), root_deck=ROOT, timestamp=T1 + 120)
     log = import_apkg(col, write(shrunk, tmp_path / "v3.apkg"))
     # Anki never deletes on import: the removed question stays in the collection.
-    bpe_guid = next(n.guid for n in grown.notes if n.text == "What is BPE?")
+    bpe_guid = next(n.guid for n in grown.plan.notes if n.text == "What is BPE?")
     assert shrunk.note_count == 58
-    assert bpe_guid not in {n.guid for n in shrunk.notes}
+    assert bpe_guid not in {n.guid for n in shrunk.plan.notes}
     assert (len(log.new), col.note_count()) == (0, 59)
     assert col.get_note(note_id(col, bpe_guid))["Question"] == "What is BPE?"
 
@@ -271,7 +272,7 @@ def test_style_change_updates_note_types_in_place(col: Collection, seed_build: D
         css=style.css + "\n.cd-answer { font-size: 1.1em; }\n",
         qa_back=style.qa_back.replace("Open on the study site", "Read on the site"),
     )
-    build = build_package(seed_library(), root_deck=ROOT, site_url=SITE, timestamp=T1 + 60, style=restyled)
+    build = deck_of(seed_library(), root_deck=ROOT, site_url=SITE, timestamp=T1 + 60, style=restyled)
     log = import_apkg(col, write(build, tmp_path / "v2.apkg"))
 
     assert len(log.conflicting) == 0
@@ -289,7 +290,7 @@ def test_style_change_updates_note_types_in_place(col: Collection, seed_build: D
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     paths = []
     for name in ("a", "b"):
-        build = build_package(seed_library(), root_deck=ROOT, site_url=SITE, timestamp=T1)
+        build = deck_of(seed_library(), root_deck=ROOT, site_url=SITE, timestamp=T1)
         paths.append(write(build, tmp_path / name / "deck.apkg"))
     assert paths[0].read_bytes() == paths[1].read_bytes()
     with zipfile.ZipFile(paths[0]) as archive:
@@ -317,7 +318,7 @@ def test_writing_leaves_no_temporary_file(
 
 
 def test_later_timestamp_changes_the_package(seed_build: DeckBuild) -> None:
-    later = build_package(seed_library(), root_deck=ROOT, site_url=SITE, timestamp=T1 + 1)
+    later = deck_of(seed_library(), root_deck=ROOT, site_url=SITE, timestamp=T1 + 1)
     assert package_bytes(later) != package_bytes(seed_build)
 
 
@@ -351,13 +352,13 @@ def hostile_library() -> Library:
 
 
 def test_hostile_content_renders_as_text(col: Collection, tmp_path: Path) -> None:
-    build = build_package(hostile_library(), root_deck=ROOT, timestamp=T1)
+    build = deck_of(hostile_library(), root_deck=ROOT, timestamp=T1)
     assert (build.note_count, build.card_count) == (5, 7)  # the empty value "D" gets no cloze
     import_apkg(col, write(build, tmp_path / "hostile.apkg"))
     assert col.card_count() == 7
 
     answers = {}
-    for spec in build.notes[:4]:
+    for spec in build.plan.notes[:4]:
         answers[spec.text] = col.get_note(note_id(col, spec.guid)).cards()[0].answer()
     expected = {
         "script": "&lt;script&gt;alert(1)&lt;/script&gt;",
@@ -370,7 +371,7 @@ def test_hostile_content_renders_as_text(col: Collection, tmp_path: Path) -> Non
     assert "<script>" not in "".join(answers.values())
     assert 'class="cd-source"' not in "".join(answers.values())  # no site URL, no link
 
-    fact = col.get_note(note_id(col, build.notes[4].guid))
+    fact = col.get_note(note_id(col, build.plan.notes[4].guid))
     backs = {c.ord: c.answer() for c in fact.cards()}
     assert sorted(backs) == [0, 1, 2]
     assert '<span class="cloze" data-ordinal="1">&#123;&#123;c1&#58;&#58;x&#125;&#125;</span>' in backs[0]
@@ -390,9 +391,9 @@ def test_fact_row_without_values_is_skipped_with_warning() -> None:
     pos = SourcePos("facts.md", 7, 1)
     table = FactTable(("M", "P", "Q"), (FactRow("empty", ("", ""), pos=pos), FactRow("ok", ("1", ""), pos=pos)))
     library = Library((Sheet("f", "F", "", "", (Section("s", "", "S", (table,)),)),))
-    build = build_package(library, root_deck=ROOT, timestamp=T1)
+    build = deck_of(library, root_deck=ROOT, timestamp=T1)
     assert (build.note_count, build.card_count) == (1, 1)
-    assert [d.format() for d in build.diagnostics] == [
+    assert [d.format() for d in build.plan.diagnostics] == [
         "facts.md:7:1: warning: fact row 'empty' has no value: no Anki note made for it"
     ]
 
@@ -408,7 +409,7 @@ def test_duplicate_guid_names_both_lines() -> None:
     sections = (Section("x", "", "X", (first,)), Section("y", "", "Y", (second, table)))
     library = Library((Sheet("s", "S", "", "", sections, path="a.md"),))
     with pytest.raises(SourceError) as raised:
-        build_package(library, root_deck=ROOT, timestamp=T1)
+        deck_of(library, root_deck=ROOT, timestamp=T1)
     assert [d.format().splitlines()[0] for d in raised.value.diagnostics] == [
         "a.md:9:1: error: 'what is bpe' would be the same Anki note as 'What is BPE?' at a.md:3:1",
         "a.md:15:1: error: 'gpt-3' would be the same Anki note as 'GPT-3' at a.md:14:1",
@@ -423,7 +424,7 @@ def test_deck_names_never_gain_levels_from_titles() -> None:
 def test_tags_hold_no_whitespace() -> None:
     sheet = Sheet("stage-1", "Stage 1", "", "", ())
     section = Section("tokens", "", "TOKENS", ())
-    assert note_tags(sheet, section, "qa", ("two words", "tab\there", "qa", "x::y")) == (
+    assert note_tags(sheet.slug, section.slug, "qa", ("two words", "tab\there", "qa", "x::y")) == (
         "cheatdeck::stage-1::tokens", "qa", "two_words", "tab_here", "x::y"
     )
 
@@ -431,7 +432,7 @@ def test_tags_hold_no_whitespace() -> None:
 def test_tags_with_spaces_import(col: Collection, tmp_path: Path) -> None:
     card = Card("Q?", "A", tags=("needs review", "llm"), pos=SourcePos("t.md", 2))
     library = Library((Sheet("t", "T", "", "", (Section("s", "", "S", (card,)),)),))
-    import_apkg(col, write(build_package(library, root_deck=ROOT, timestamp=T1), tmp_path / "t.apkg"))
+    import_apkg(col, write(deck_of(library, root_deck=ROOT, timestamp=T1), tmp_path / "t.apkg"))
     # Anki stores a note's tags sorted (case-insensitively), whatever the package's order.
     assert col.get_note(col.find_notes("")[0]).tags == ["cheatdeck::t::s", "llm", "needs_review", "qa"]
 
@@ -447,26 +448,17 @@ def test_edited_sheet_via_read_text_keeps_guids(seed_build: DeckBuild) -> None:
         path="mini.md",
     )
     assert sheet is not None and not [d for d in diagnostics if d.level == "error"]
-    build = build_package(Library((sheet,)), root_deck=ROOT, timestamp=T1)
-    seed_bpe = next(n for n in seed_build.notes if n.text == "What is BPE?")
-    assert build.notes[0].guid == seed_bpe.guid
+    build = deck_of(Library((sheet,)), root_deck=ROOT, timestamp=T1)
+    seed_bpe = next(n for n in seed_build.plan.notes if n.text == "What is BPE?")
+    assert build.plan.notes[0].guid == seed_bpe.guid
 
 
 # --- build timestamp -------------------------------------------------------------------------
 
 
-def test_source_date_epoch_from_environment(tmp_path: Path) -> None:
-    assert source_date_epoch([], {"SOURCE_DATE_EPOCH": "1767225600"}) == 1_767_225_600
+def test_change_time_from_environment_else_the_clock() -> None:
+    assert change_time({"SOURCE_DATE_EPOCH": "1767225600"}, clock=lambda: 5.0) == 1_767_225_600
+    assert change_time({}, clock=lambda: 1_767_225_600.7) == 1_767_225_600
     for bad in ("", "soon", "1.5", "-1", "١٢"):
         with pytest.raises(ConfigError, match="SOURCE_DATE_EPOCH"):
-            source_date_epoch([], {"SOURCE_DATE_EPOCH": bad})
-
-
-def test_source_date_epoch_from_latest_source(tmp_path: Path) -> None:
-    old, new = tmp_path / "a.md", tmp_path / "b.md"
-    for path, mtime in ((old, 1_700_000_000.9), (new, 1_767_225_600.7)):
-        path.write_text("# x\n", encoding="utf-8")
-        os.utime(path, (mtime, mtime))
-    assert source_date_epoch([old, new], {}) == 1_767_225_600
-    with pytest.raises(ConfigError, match="no source files"):
-        source_date_epoch([], {})
+            change_time({"SOURCE_DATE_EPOCH": bad})

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cheatdeck.config import Config, load_config
-from cheatdeck.diagnostics import ConfigError
+from cheatdeck.errors import ConfigError
 
 
 def _write(tmp_path: Path, body: str) -> Path:

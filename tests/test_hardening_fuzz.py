@@ -11,7 +11,6 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cheatdeck.anki import build_package
 from cheatdeck.diagnostics import Diagnostic, has_errors
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library, Sheet
@@ -19,6 +18,7 @@ from cheatdeck.reader import read_text
 from cheatdeck.site import render_site_pages
 from cheatdeck.site.fragments import for_markdown
 from conftest import SEED
+from deck_fixtures import deck_of
 
 SEED_LINES = SEED.read_text(encoding="utf-8").split("\n")
 CONTROL = ["\x00", "\x01", "\x08", "\t", "\x0b", "\x0c", "\x1b", "\x1c", "\x7f", "\x85",
@@ -67,10 +67,10 @@ def _check_positions(text: str, diagnostics: list[Diagnostic]) -> None:
 def _check_outputs(sheet: Sheet) -> None:
     """Every card and fact row of the model is a note in the deck and text on the site."""
     library = Library((sheet,))
-    build = build_package(library, root_deck="Fuzz", timestamp=1_767_225_600)
+    build = deck_of(library, root_deck="Fuzz", timestamp=1_767_225_600)
     facts = sum(len(t.rows) for s in sheet.sections for t in s.fact_tables)
     assert build.note_count == len(sheet.cards) + facts
-    assert {n.text for n in build.notes} == {c.question for c in sheet.cards} | {
+    assert {n.text for n in build.plan.notes} == {c.question for c in sheet.cards} | {
         r.subject for s in sheet.sections for t in s.fact_tables for r in t.rows}
     pages = render_site_pages(library, title="Fuzz")
     for section in sheet.sections:

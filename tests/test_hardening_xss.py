@@ -16,9 +16,10 @@ from playwright.sync_api import Browser, Page
 
 import anki.collection  # noqa: F401  (before any anki.scheduler module: circular import, FIELD-NOTES)
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
-from cheatdeck.anki import build_package, write_apkg
+from cheatdeck.anki import write_apkg
 from cheatdeck.model import Library
 from cheatdeck.reader import read_text
+from deck_fixtures import deck_of
 from site_fixtures import build_test_site, launch_chromium, serve_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.anki]
@@ -106,7 +107,7 @@ def test_the_check_catches_a_live_payload(page: Page) -> None:
 
 
 def test_anki_card_html_is_inert_in_chromium(library: Library, tmp_path: Path, page: Page) -> None:
-    build = build_package(library, root_deck="XSS", timestamp=1_767_225_600)
+    build = deck_of(library, root_deck="XSS", timestamp=1_767_225_600)
     write_apkg(build, tmp_path / "xss.apkg")
     col = Collection(str(tmp_path / "collection.anki2"))
     try:

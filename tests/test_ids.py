@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID, deck_id, note_guid, section_anchors, slug
+from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID, deck_id, note_guid
+from cheatdeck.names import section_anchors, slug
 from cheatdeck.model import Card, Section
 
 

@@ -1,4 +1,4 @@
-"""The identity ledger: file format, the rewording rule, retiring, ``--frozen``, ``prune-ledger``.
+"""The identity ledger and the note plan: file format, rewording, retiring, ``--frozen``, pruning.
 
 Fixtures live in ``tests/data/ledger/``; regenerate the golden ledger with ``UPDATE_GOLDEN=1``.
 The same scenarios against a real Anki collection are in ``test_ledger_anki.py``.
@@ -21,9 +21,12 @@ from cheatdeck.build import BuildOptions, run_build
 from cheatdeck.cli import main
 from cheatdeck.config import load_config
 from cheatdeck.ids import card_guid
-from cheatdeck.ledger import Identities, Ledger, LedgerEntry, LedgerError, resolve
+from cheatdeck.ledger import Ledger, LedgerEntry
+from cheatdeck.errors import LedgerError
 from cheatdeck.ledger_match import SIMILARITY, Candidate, match_rewordings
+from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
+from cheatdeck.plan import NotePlan, plan_notes
 from cheatdeck.reader import read_text
 
 DATA = Path(__file__).parent / "data" / "ledger"
@@ -47,18 +50,26 @@ def edited(*pairs: tuple[str, str]) -> str:
     return text
 
 
+def resolve(lib: Library, ledger: Ledger, *, timestamp: int,
+            new_identity: tuple[str, ...] = ()) -> NotePlan:
+    return plan_notes(lib, ledger, root_deck=ROOT, site_url="", renderer=MarkupRenderer(),
+                      now=timestamp, new_identity=new_identity)
+
+
 def first_ledger() -> Ledger:
-    return resolve(library(), Ledger(), timestamp=T1).ledger
+    return resolve(library(), Ledger(), timestamp=T1).ledger()
 
 
 def entry(ledger: Ledger, question: str) -> LedgerEntry:
     return next(e for e in ledger.entries if e.question == question)
 
 
-def guid_of(lib: Library, question: str, ids: Identities) -> str:
-    sheet = lib.sheets[0]
-    own = card_guid(sheet, next(c for c in sheet.cards if c.question == question))
-    return ids.overrides.get(own, own)
+def guid_of(plan: NotePlan, question: str) -> str:
+    return next(n.guid for n in plan.notes if n.text == question and not n.retired)
+
+
+def retired(plan: NotePlan) -> tuple[LedgerEntry, ...]:
+    return tuple(n.entry for n in plan.having("retired"))
 
 
 # --- the file -----------------------------------------------------------------------------------
@@ -71,26 +82,33 @@ def test_ledger_matches_golden_file() -> None:
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")
     lines = text.splitlines()
-    assert lines[0] == '{"format": "cheatdeck-ledger", "version": 1}'
-    assert len(lines) == 1 + 7  # 6 cards and 1 fact row
-    assert lines[1:] == sorted(lines[1:])  # one sheet: sorted by GUID
+    assert lines[0].startswith('{"format": "cheatdeck-ledger", "version": 2, "notes": 7, ')
+    assert lines[1] == '{"sheet": "ledger-sheet", "title": "Ledger Sheet"}'
+    # 6 cards and 1 fact row under one sheet line and one line per section (4).
+    assert len(lines) == 1 + 1 + 4 + 7
+    # The GUIDs of the version-1 ledger (ID "rope" too); only set optional values are written.
+    assert lines[4].startswith('["cd424a7a22dc20cede2021a7be", "qa", 1767225600, "')
+    assert lines[4].endswith('"What is RoPE?", "Rotary position embeddings", {"id": "rope"}]')
 
 
 def test_round_trip_and_same_input_same_bytes() -> None:
     ledger = first_ledger()
     assert Ledger.loads(ledger.dumps()) == ledger
     again = resolve(library(), ledger, timestamp=T2)
-    assert again.ledger.dumps() == ledger.dumps()  # nothing changed: not even `last` moves
-    assert (again.overrides, again.reworded, again.retired) == ({}, (), ())
-    assert Ledger.loads("") == Ledger()
+    assert again.ledger().dumps() == ledger.dumps()  # nothing changed: no time moves
+    assert {n.change for n in again.notes} == {"unchanged"}
+    assert again.reworded == () and retired(again) == ()
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ('{"format": "other", "version": 1}\n', r"x\.lock:1: not a cheatdeck-ledger version 1 file"),
-    ('{"format": "cheatdeck-ledger", "version": 2}\n', r"x\.lock:1: not a cheatdeck-ledger"),
+    ("", r"x\.lock:1: the ledger is empty"),
+    ('{"format": "other", "version": 1}\n', r"x\.lock:1: not a cheatdeck-ledger file"),
+    ('{"format": "cheatdeck-ledger", "version": 3}\n', r"x\.lock:1: not a cheatdeck-ledger"),
     ('{"format": "cheatdeck-ledger", "version": 1}\n{"guid": "cd1"}\n',
-     r"x\.lock:2: invalid ledger entry: expected the keys"),
+     r"x\.lock:2: invalid ledger line \(expected the keys"),
     ('{"format": "cheatdeck-ledger", "version": 1}\nnot json\n', r"x\.lock:2: invalid ledger"),
+    ('{"format": "cheatdeck-ledger", "version": 2, "notes": 1, "sha256": ""}\n["cd1", "qa"]\n',
+     r"x\.lock:2: invalid ledger line \(a note line must be an array under a sheet"),
 ])
 def test_malformed_ledger_names_the_line(text: str, message: str) -> None:
     with pytest.raises(LedgerError, match=message):
@@ -99,11 +117,11 @@ def test_malformed_ledger_names_the_line(text: str, message: str) -> None:
 
 def test_wrong_types_and_duplicate_guids_are_rejected() -> None:
     lines = first_ledger().dumps().splitlines()
-    with pytest.raises(LedgerError, match=r"x\.lock:2: invalid ledger entry: first: expected int"):
-        Ledger.loads("\n".join([lines[0], lines[1].replace('"first": 1767225600',
-                                                           '"first": "soon"')]), path="x.lock")
-    with pytest.raises(LedgerError, match=r"x\.lock:3: GUID cd\w+ appears twice"):
-        Ledger.loads("\n".join([lines[0], lines[1], lines[1]]), path="x.lock")
+    bad = [lines[0], *lines[1:3], lines[3].replace(", 1767225600, ", ', "soon", ')]
+    with pytest.raises(LedgerError, match=r"x\.lock:4: invalid ledger line \(changed must be"):
+        Ledger.loads("\n".join(bad), path="x.lock", accept_damage=False)
+    with pytest.raises(LedgerError, match=r"x\.lock:5: GUID cd\w+ appears twice"):
+        Ledger.loads("\n".join([*lines[:4], lines[3]]), path="x.lock")
 
 
 # --- rewording ----------------------------------------------------------------------------------
@@ -114,16 +132,18 @@ def test_reworded_question_with_same_answer_keeps_its_guid() -> None:
     lib = library(edited(("| What is BPE? |", "| Explain byte-level BPE |")))
     ids = resolve(lib, ledger, timestamp=T2)
     old = entry(ledger, "What is BPE?")
-    assert guid_of(lib, "Explain byte-level BPE", ids) == old.guid
+    assert guid_of(ids, "Explain byte-level BPE") == old.guid
     [match] = ids.reworded
     assert (match.old_question, match.new_question, match.rule) == (
         "What is BPE?", "Explain byte-level BPE", "same answer")
     assert match.ratio < SIMILARITY  # the answer decided, not the wording
-    new = entry(ids.ledger, "Explain byte-level BPE")
-    assert (new.guid, new.first, new.last, new.retired) == (old.guid, T1, T2, False)
-    assert ids.retired == ()
-    notes = build_package(lib, root_deck=ROOT, timestamp=T2, guid_overrides=ids.overrides).notes
-    assert old.guid in {n.guid for n in notes}
+    new = entry(ids.ledger(), "Explain byte-level BPE")
+    assert (new.guid, new.changed, new.retired) == (old.guid, T2, False)
+    assert retired(ids) == ()
+    # The next build continues that identity without reporting the rewording again.
+    later = resolve(lib, ids.ledger(), timestamp=T3)
+    assert (later.reworded, guid_of(later, "Explain byte-level BPE")) == ((), old.guid)
+    assert later.ledger().dumps() == ids.ledger().dumps()
 
 
 def test_similar_question_with_new_answer_keeps_its_guid() -> None:
@@ -134,7 +154,7 @@ def test_similar_question_with_new_answer_keeps_its_guid() -> None:
     [match] = ids.reworded
     assert match.rule == "similar question" and match.ratio == pytest.approx(0.875)
     assert match.old_guid == entry(ledger, "How many tokens ≈ 1000 words?").guid
-    assert guid_of(lib, "Roughly how many tokens ≈ 1000 words?", ids) == match.old_guid
+    assert guid_of(ids, "Roughly how many tokens ≈ 1000 words?") == match.old_guid
 
 
 def test_different_question_and_answer_is_a_new_note_and_the_old_one_retires() -> None:
@@ -142,14 +162,15 @@ def test_different_question_and_answer_is_a_new_note_and_the_old_one_retires() -
                           "| What is BPE tokenization? | Merging pairs bottom-up |")))
     ledger = first_ledger()
     ids = resolve(lib, ledger, timestamp=T2)
-    assert ids.reworded == () and ids.overrides == {}
-    [retired] = ids.retired
+    assert ids.reworded == ()
+    [gone] = retired(ids)
     old = entry(ledger, "What is BPE?")
-    assert retired == dataclasses.replace(old, retired=True, last=T2)
+    assert gone == dataclasses.replace(old, retired=True, changed=T2, digest=gone.digest)
+    assert gone.digest != old.digest  # retired tags, no site link
 
 
 def test_ambiguous_matches_match_nothing() -> None:
-    orphans = [LedgerEntry(f"cdold{n}", "s", "x", "qa", "", q, "Yes", "", (), (), "S", "X", T1, T1)
+    orphans = [LedgerEntry(f"cdold{n}", "s", "x", "qa", q, "Yes", (), (), "S", "X", T1, "")
                for n, q in enumerate(("What is a1?", "What is a2?"))]
     # Same answer twice, and "What is a?" is equally close to both questions: no pair.
     assert match_rewordings([Candidate("cdnew", "What is a?", "Yes")], orphans) == []
@@ -165,7 +186,7 @@ def test_new_identity_refuses_the_match() -> None:
     lib = library(edited(("| What is BPE? |", "| Explain byte-level BPE |")))
     ids = resolve(lib, first_ledger(), timestamp=T2, new_identity=("explain byte-level bpe",))
     assert ids.reworded == ()
-    assert [e.question for e in ids.retired] == ["What is BPE?"]
+    assert [e.question for e in retired(ids)] == ["What is BPE?"]
     with pytest.raises(LedgerError, match="--new-identity: no such question: what is bpf"):
         resolve(lib, first_ledger(), timestamp=T2, new_identity=("What is BPF?",))
 
@@ -175,10 +196,10 @@ def test_explicit_id_survives_rewording_question_and_answer() -> None:
                           "| Explain rotary embeddings | Rotate q and k by position | rope |")))
     ledger = first_ledger()
     ids = resolve(lib, ledger, timestamp=T2)
-    assert ids.reworded == () and ids.retired == ()
-    new = entry(ids.ledger, "Explain rotary embeddings")
+    assert ids.reworded == () and retired(ids) == ()
+    new = entry(ids.ledger(), "Explain rotary embeddings")
     assert new.guid == entry(ledger, "What is RoPE?").guid
-    assert (new.id, new.answer, new.last) == ("rope", "Rotate q and k by position", T2)
+    assert (new.id, new.answer, new.changed) == ("rope", "Rotate q and k by position", T2)
 
 
 def test_id_pinned_entry_is_never_inherited() -> None:
@@ -188,7 +209,7 @@ def test_id_pinned_entry_is_never_inherited() -> None:
                           "| Define RoPE | Rotary position embeddings |  |")))
     ids = resolve(lib, first_ledger(), timestamp=T2)
     assert ids.reworded == ()
-    assert [e.id for e in ids.retired] == ["rope"]
+    assert [e.id for e in retired(ids)] == ["rope"]
 
 
 def test_moving_a_question_to_another_section_keeps_its_guid_and_takes_the_new_tag() -> None:
@@ -197,11 +218,10 @@ def test_moving_a_question_to_another_section_keeps_its_guid_and_takes_the_new_t
                                     "| What is ALiBi? | Linear biases on attention scores |\n"))
     ledger = first_ledger()
     ids = resolve(library(text), ledger, timestamp=T2)
-    moved = entry(ids.ledger, "What is ALiBi?")
-    assert (moved.guid, moved.section, moved.last) == (
+    moved = entry(ids.ledger(), "What is ALiBi?")
+    assert (moved.guid, moved.section, moved.changed) == (
         entry(ledger, "What is ALiBi?").guid, "tokens", T2)
-    note = next(n for n in build_package(library(text), root_deck=ROOT, timestamp=T2).notes
-                if n.guid == moved.guid)
+    note = next(n for n in ids.notes if n.guid == moved.guid)
     assert note.tags == ("cheatdeck::ledger-sheet::tokens", "qa")
     assert note.deck == "Root::Ledger Sheet::TOKENS"
 
@@ -221,40 +241,39 @@ def test_deleted_question_and_fact_row_are_shipped_retired_and_suspended() -> No
     lib = library(edited((ALIBI_ROW, ""),
                          ("| GPT-2 small | 124M | 12 |\n", "| GPT-2 XL | 1.5B | 48 |\n")))
     ids = resolve(lib, ledger, timestamp=T2)
-    assert sorted(e.question for e in ids.retired) == ["GPT-2 small", "What is ALiBi?"]
-    assert all(e.retired and e.last == T2 and e.first == T1 for e in ids.retired)
+    assert sorted(e.question for e in retired(ids)) == ["GPT-2 small", "What is ALiBi?"]
+    assert all(e.retired and e.changed == T2 for e in retired(ids))
 
-    build = build_package(lib, root_deck=ROOT, timestamp=T2, guid_overrides=ids.overrides,
-                          retired=ids.retired)
-    retired = [n for n in build.notes if n.retired]
-    assert build.notes[-2:] == tuple(retired)  # after every live note
-    assert {(n.text, n.deck, n.tags) for n in retired} == {
-        ("What is ALiBi?", "Root (retired)", ("cheatdeck::retired", "qa")),
-        ("GPT-2 small", "Root (retired)", ("cheatdeck::retired", "fact")),
+    gone = ids.having("retired")
+    assert ids.notes[-2:] == gone  # after every live note
+    assert {(n.text, n.deck, n.tags, n.change) for n in gone} == {
+        ("What is ALiBi?", "Root (retired)", ("cheatdeck::retired", "qa"), "changed"),
+        ("GPT-2 small", "Root (retired)", ("cheatdeck::retired", "fact"), "changed"),
     }
-    fact = next(n for n in retired if n.kind == "fact")
+    fact = next(n for n in gone if n.kind == "fact")
     assert fact.fields[0] == ('<table class="cd-facts"><tr><th>Params</th><td>{{c1::124M}}</td>'
                               "</tr><tr><th>Layers</th><td>{{c2::12}}</td></tr></table>")
     assert fact.fields[2:6] == ("Model · Params · Layers", "NUMBERS", "Ledger Sheet", "")
-    rows = _package_rows(package_bytes(build), "select n.tags, c.queue from cards c "
-                                               "join notes n on n.id = c.nid")
+    rows = _package_rows(package_bytes(build_package(ids)), "select n.tags, c.queue from cards c "
+                                                            "join notes n on n.id = c.nid")
     assert sorted(q for t, q in rows if "cheatdeck::retired" in str(t)) == [-1, -1, -1]
     assert {q for t, q in rows if "cheatdeck::retired" not in str(t)} == {0}
 
     # A later build keeps the retired entries byte for byte; the question coming back revives it.
-    later = resolve(lib, ids.ledger, timestamp=T3)
-    assert later.ledger.dumps() == ids.ledger.dumps()
-    back = resolve(library(), ids.ledger, timestamp=T3)
-    assert entry(back.ledger, "What is ALiBi?") == dataclasses.replace(
-        entry(ledger, "What is ALiBi?"), last=T3)
+    later = resolve(lib, ids.ledger(), timestamp=T3)
+    assert later.ledger().dumps() == ids.ledger().dumps()
+    assert {n.change for n in later.notes} == {"unchanged"}
+    back = resolve(library(), ids.ledger(), timestamp=T3)
+    assert entry(back.ledger(), "What is ALiBi?") == dataclasses.replace(
+        entry(ledger, "What is ALiBi?"), changed=T3)
 
 
 def test_pruned_drops_only_retired_entries() -> None:
     lib = library(edited((ALIBI_ROW, "")))
     ids = resolve(lib, first_ledger(), timestamp=T2)
-    pruned = ids.ledger.pruned()
-    assert len(pruned.entries) == len(ids.ledger.entries) - 1 and pruned.retired == ()
-    assert resolve(lib, pruned, timestamp=T3).retired == ()
+    pruned = ids.ledger().pruned()
+    assert len(pruned.entries) == len(ids.ledger().entries) - 1 and pruned.retired == ()
+    assert retired(resolve(lib, pruned, timestamp=T3)) == ()
 
 
 # --- the build and the CLI ----------------------------------------------------------------------
@@ -420,8 +439,7 @@ def test_unchanged_ledger_build_is_still_skipped(
 def test_card_guid_is_unchanged_for_cards_without_ledger_history() -> None:
     # The ledger only ever maps a new GUID to an old one: the first build ships ids.py's GUIDs.
     lib = library()
-    build = build_package(lib, root_deck=ROOT, timestamp=T1,
-                          guid_overrides=resolve(lib, Ledger(), timestamp=T1).overrides)
+    plan = resolve(lib, Ledger(), timestamp=T1)
     sheet = lib.sheets[0]
-    assert [n.guid for n in build.notes if n.kind != "fact"] == [card_guid(sheet, c)
-                                                                 for c in sheet.cards]
+    assert [n.guid for n in plan.notes if n.kind != "fact"] == [card_guid(sheet, c)
+                                                                for c in sheet.cards]

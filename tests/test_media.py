@@ -23,15 +23,17 @@ from playwright.sync_api import Route
 
 import anki.collection  # noqa: F401  (before anki.scheduler: circular import, FIELD-NOTES)
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
-from cheatdeck.anki import build_package, package_bytes, write_apkg
-from cheatdeck.build import BuildOptions, fingerprint, image_files
+from cheatdeck.anki import package_bytes, write_apkg
+from cheatdeck.build import BuildOptions
 from cheatdeck.cli import main
 from cheatdeck.config import Config
+from cheatdeck.inputs import fingerprint, image_files
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
 from cheatdeck.reader import read_paths
 from cheatdeck.site.pages import MEDIA_DIR
 from site_fixtures import build_test_site, launch_chromium, serve_directory
+from deck_fixtures import deck_of
 
 T1 = 1_767_225_600
 
@@ -146,10 +148,10 @@ def test_a_png_and_A_PNG_ship_under_distinct_hashed_names(
     assert media["a.png"] == media["./a.png"] != media["A.PNG"]
     assert all(len(name) == len("0123456789abcdef.png") and name.endswith(".png")
                for name in media.values())
-    deck = build_package(library, root_deck="D", timestamp=T1)
+    deck = deck_of(library, root_deck="D", timestamp=T1)
     assert deck.media == tuple(sorted([(media["a.png"], RED), (media["A.PNG"], BLUE)]))
     data = package_bytes(deck)
-    assert package_bytes(build_package(library, root_deck="D", timestamp=T1)) == data
+    assert package_bytes(deck_of(library, root_deck="D", timestamp=T1)) == data
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert archive.namelist() == ["collection.anki2", "media", "0", "1"]
         names = json.loads(archive.read("media"))
@@ -193,7 +195,7 @@ def image_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Library:
 @pytest.mark.anki
 def test_real_anki_import_puts_the_image_in_the_media_folder(image_library: Library,
                                                              tmp_path: Path) -> None:
-    deck = build_package(image_library, root_deck="D", timestamp=T1)
+    deck = deck_of(image_library, root_deck="D", timestamp=T1)
     apkg = tmp_path / "d.apkg"
     write_apkg(deck, apkg)
     name = image_library.media_names["img/dot.png"]
@@ -234,11 +236,9 @@ def test_an_edited_image_changes_the_build_fingerprint(tmp_path: Path) -> None:
     (source / "img" / "dot.png").write_bytes(RED)
     (source / "notes.txt").write_text("not an image")
     config = Config(root=tmp_path)
-    env = {"SOURCE_DATE_EPOCH": str(T1)}
 
     def stamp() -> str:
-        return fingerprint(config, BuildOptions(), [source / "s.md"], env, "",
-                           image_files(source))
+        return fingerprint(config, BuildOptions(), [source / "s.md"], "", image_files(source))
 
     assert image_files(source) == [source / "img" / "dot.png"]
     before = stamp()

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from deck_fixtures import deck_of
 from site_fixtures import STUDY_SHEET, TITLE, study_library
 
-from cheatdeck.anki import build_package
 from cheatdeck.markdown import write_markdown
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.mathml import check, readable_text
@@ -38,7 +38,7 @@ def test_deck_keeps_anki_mathjax(source: str, expected: str) -> None:
 
 
 def test_deck_fields_hold_mathjax_not_mathml() -> None:
-    deck = build_package(study_library(), root_deck=TITLE, site_url="", timestamp=1_700_000_000)
+    deck = deck_of(study_library(), root_deck=TITLE, site_url="", timestamp=1_700_000_000)
     fields = [field for note in deck.notes for field in note.fields]
     assert any(r"\(\sqrt&#123;d_k&#125;\)" in f for f in fields)
     assert any(r"\[\frac&#123;QK^T&#125;" in f for f in fields)

@@ -22,11 +22,11 @@ from site_fixtures import (
     stage_1_library,
 )
 
-from cheatdeck.diagnostics import OutputError
-from cheatdeck.ids import section_anchors
+from cheatdeck.errors import OutputError, SiteBuildError
+from cheatdeck.names import section_anchors
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
-from cheatdeck.site import SiteBuildError, render_site_pages, run_mkdocs, site_nav, write_docs
+from cheatdeck.site import render_site_pages, run_mkdocs, site_nav, write_docs
 from cheatdeck.site.fragments import plain_text
 from cheatdeck.site.quizdata import script_json
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from site_fixtures import CONFIG, TITLE
 
-from cheatdeck.diagnostics import SourceError, has_errors
+from cheatdeck.diagnostics import has_errors
+from cheatdeck.errors import SourceError
 from cheatdeck.model import Library
 from cheatdeck.reader import read_paths
 from cheatdeck.site.serve import serve

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cheatdeck.anki_notes import NoteSpec
+from cheatdeck.ledger import LedgerEntry
 from cheatdeck.model import NO_POS
+from cheatdeck.plan import PlannedNote
 from cheatdeck.sync_plan import CollectionCard, CollectionNote, placed_by_cheatdeck, plan_sync
 
 ROOT = "Root"
@@ -14,11 +15,14 @@ TAG = "cheatdeck::stage-1-interview-cheat-sheet::tokens"
 IDS = {"qa": 1, "fact": 2}
 
 
-def spec(guid: str, *, deck: str = DECK, answer: str = "A", retired: bool = False) -> NoteSpec:
+def spec(guid: str, *, deck: str = DECK, answer: str = "A", retired: bool = False) -> PlannedNote:
     tags = ("cheatdeck::retired", "qa") if retired else (TAG, "qa")
-    return NoteSpec(guid, "qa", "Root (retired)" if retired else deck,
-                    ("Q " + guid, answer, "TOKENS", "Stage 1", "", ""), tags, "qa",
-                    "stage-1-interview-cheat-sheet", guid, "Q " + guid, NO_POS, retired)
+    entry = LedgerEntry(guid, "stage-1-interview-cheat-sheet", "tokens", "qa", "Q " + guid,
+                        answer, (), (), "Stage 1", "TOKENS", 1, "", retired=retired)
+    return PlannedNote(guid, "qa", "Root (retired)" if retired else deck,
+                       ("Q " + guid, answer, "TOKENS", "Stage 1", "", ""), tags,
+                       "retired" if retired else "live", "unchanged", guid, "Q " + guid, NO_POS,
+                       entry)
 
 
 def note(guid: str, *, deck: str = DECK, answer: str = "A", queue: int = 0,

@@ -1,16 +1,20 @@
 """The Anki deck: note types, genanki package, and a reproducible, atomic ``.apkg`` writer.
 
-The only module that imports genanki (DESIGN.md). :func:`build_package` is pure (model in,
-package in memory out, every error raised before anything is written); :func:`write_apkg` is the
-only function here that touches the disk.
+The only module that imports genanki (DESIGN.md). :func:`build_package` is pure (note plan in,
+package in memory out); :func:`write_apkg` is the only function here that touches the disk. The
+notes, their GUIDs, fields and times come from the note plan (``plan.py``); nothing here decides
+identity.
 
 Why the package is written the way it is (FIELD-NOTES.md):
 
 * Anki matches note types by ID and notes only by GUID: the IDs are the constants of
   :mod:`cheatdeck.ids` and every note gets our own GUID, never genanki's hash of all fields.
-* Anki updates a note on re-import only if the package is newer: genanki stamps ``timestamp`` as
-  every note's, card's and note type's ``mod``, so the caller passes a timestamp derived from the
-  content (:func:`cheatdeck.source_date.source_date_epoch`), never the clock.
+* Anki updates a note on re-import only if the package's note is newer, and its import log counts
+  every newer note as "updated" even with identical fields. Each note and its cards therefore get
+  the time the note's content last changed (``PlannedNote.changed``, kept in the ledger), not one
+  build timestamp; the note types get the latest of those times.
+* ``notes.sfld`` and ``notes.csum`` are what Anki computes (plain text, first-field checksum;
+  :func:`cheatdeck.anki_notes.sort_text`), not genanki's raw HTML.
 * ``Package.write_to_file`` zips with the current time and file modes (so two builds differ) and
   leaves its temporary SQLite file behind. We call genanki's ``Package.write_to_db`` on an
   in-memory SQLite database instead — the same schema and rows ``write_to_file`` produces — and
@@ -30,7 +34,7 @@ import itertools
 import json
 import sqlite3
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -39,22 +43,12 @@ import genanki
 from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
-from cheatdeck.anki_notes import (
-    FACT_FIELDS,
-    FACT_MODEL_NAME,
-    QA_MODEL_NAME,
-    QA_FIELDS,
-    NoteSpec,
-    NoteType,
-    collect_notes,
-    duplicate_guids,
-)
-from cheatdeck.diagnostics import Diagnostic, SourceError
+from cheatdeck.anki_notes import (FACT_FIELDS, FACT_MODEL_NAME, QA_FIELDS, QA_MODEL_NAME,
+                                  SORT_FIELD, NoteType, field_checksum, sort_text)
 from cheatdeck.files import write_atomic
 from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID, deck_id
-from cheatdeck.ledger import LedgerEntry
-from cheatdeck.markup import MarkupRenderer
-from cheatdeck.model import Library
+from cheatdeck.model import Media
+from cheatdeck.plan import NotePlan, PlannedNote
 
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
@@ -125,22 +119,20 @@ def note_types(style: CardStyle) -> dict[NoteType, genanki.Model]:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class DeckBuild:
-    """A deck built in memory, ready for :func:`write_apkg` and for the build's change report.
+    """A deck built in memory, ready for :func:`package_bytes`.
 
     Attributes:
         package: the genanki package (one deck per section holding notes).
-        timestamp: the modification time stamped on every note, card and note type.
-        notes: every note (order as in ``collect_notes``): GUID, sheet slug, key, text …
+        plan: the note plan it was built from.
+        notes: the genanki notes, parallel to ``plan.notes``.
         card_count: how many cards the notes make (a Q&A note 1, a fact note one per value).
-        diagnostics: warnings found while building (e.g. a fact row with no value, skipped).
         media: ``(file name, bytes)`` of every image the cards show, sorted by name.
     """
 
     package: genanki.Package
-    timestamp: int
-    notes: tuple[NoteSpec, ...]
+    plan: NotePlan
+    notes: tuple[genanki.Note, ...]
     card_count: int
-    diagnostics: tuple[Diagnostic, ...]
     media: tuple[tuple[str, bytes], ...] = ()
 
     @property
@@ -148,105 +140,56 @@ class DeckBuild:
         """How many notes the deck holds."""
         return len(self.notes)
 
+    @property
+    def timestamp(self) -> int:
+        """The note types' ``mod``: the latest note time of the plan (at least 1)."""
+        return max(self.plan.timestamp, 1)
 
-def build_package(
-    library: Library,
-    *,
-    root_deck: str,
-    site_url: str = "",
-    timestamp: int,
-    style: CardStyle | None = None,
-    guid_overrides: Mapping[str, str] | None = None,
-    retired: tuple[LedgerEntry, ...] = (),
-    renderer: MarkupRenderer | None = None,
-    kept: tuple[LedgerEntry, ...] = (),
-) -> DeckBuild:
-    """Build the Anki package of ``library`` in memory.
+
+def build_package(plan: NotePlan, *, media: tuple[Media, ...] = (),
+                  style: CardStyle | None = None) -> DeckBuild:
+    """Build the Anki package of a note plan in memory.
 
     Args:
-        library: the model.
-        root_deck: the root deck name (``[tool.cheatdeck] deck``); decks are
-            ``<root>::<sheet title>::<section title>``.
-        site_url: the study site's base URL; when set, every card's back links its question there.
-        timestamp: seconds since the epoch, from the content (``source_date_epoch``); must grow
-            with every edit, or Anki skips the update (FIELD-NOTES).
+        plan: every note with its GUID, deck, fields, tags, state and time (``plan.py``).
+        media: the images the notes show (``Library.media_files``), sorted by name.
         style: CSS and templates; the packaged :func:`default_card_style` when None.
-        guid_overrides: ``{own GUID: GUID to ship}`` for reworded questions (the identity
-            ledger, :func:`cheatdeck.ledger.resolve`).
-        retired: ledger entries to ship as retired notes, their cards suspended
-            (:func:`cheatdeck.anki_notes.collect_notes`).
-        renderer: the shared Markdown→HTML renderer (share one with the site build: it
-            memoizes), made with ``media=library.media_names``; a new one when None.
-        kept: ledger entries of skipped rows, shipped as last shipped (not retired).
 
     Returns:
-        The :class:`DeckBuild`.
-
-    Raises:
-        SourceError: two notes would share a GUID (Anki would import both, FIELD-NOTES); one
-            diagnostic per clash, naming both source lines.
-        ValueError: ``timestamp`` is not positive.
-    """
-    if timestamp <= 0:
-        raise ValueError(f"timestamp must be positive seconds since the epoch, got {timestamp}")
-    notes, warnings = collect_notes(
-        library, root_deck=root_deck, site_url=site_url,
-        renderer=renderer or MarkupRenderer(media=library.media_names),
-        guid_overrides=guid_overrides, retired=retired, kept=kept,
-    )
-    clashes = duplicate_guids(notes)
-    if clashes:
-        raise SourceError(clashes)
-    return notes_package(notes, timestamp=timestamp, style=style, diagnostics=tuple(warnings),
-                         media=tuple((m.name, m.data) for m in library.media_files))
-
-
-def notes_package(notes: Sequence[NoteSpec], *, timestamp: int, style: CardStyle | None = None,
-                  diagnostics: tuple[Diagnostic, ...] = (),
-                  media: tuple[tuple[str, bytes], ...] = ()) -> DeckBuild:
-    """Build the package of exactly ``notes`` (GUIDs unique, as checked by the caller).
-
-    ``build_package`` calls it with every note; ``cheatdeck sync`` with the notes to add, so
-    they arrive in the collection exactly as an import of the whole deck would bring them.
-
-    Args:
-        notes: the notes, in the order Anki should introduce their cards.
-        timestamp: seconds since the epoch stamped as every note's, card's and note type's mod.
-        style: CSS and templates; the packaged :func:`default_card_style` when None.
-        diagnostics: carried into the :class:`DeckBuild`.
-        media: ``(file name, bytes)`` to pack.
-
-    Returns:
-        The :class:`DeckBuild` (one genanki deck per deck name, in first-seen order).
+        The :class:`DeckBuild`: one genanki deck per deck name, in plan order; a retired note's
+        cards are suspended.
     """
     models = note_types(style or default_card_style())
     decks: dict[str, genanki.Deck] = {}
+    notes = []
     card_count = 0
-    for spec in notes:
+    for spec in plan.notes:
         deck = decks.get(spec.deck)
         if deck is None:
             deck = decks[spec.deck] = genanki.Deck(deck_id(spec.deck), spec.deck)
-        note = genanki.Note(
-            model=models[spec.note_type],
-            fields=list(spec.fields),
-            tags=list(spec.tags),
-            guid=spec.guid,
-        )
+        note = genanki.Note(model=models[spec.note_type], fields=list(spec.fields),
+                            tags=list(spec.tags), guid=spec.guid)
         if spec.retired:
             # queue -1. Anki keeps it only on a first import with scheduling and never
             # changes an existing card's queue (measured, tests/test_ledger_anki.py).
             for card in note.cards:
                 card.suspend = True
         deck.add_note(note)
+        notes.append(note)
         card_count += len(note.cards)
-    return DeckBuild(
-        package=genanki.Package(list(decks.values())),
-        timestamp=timestamp,
-        notes=tuple(notes),
-        card_count=card_count,
-        diagnostics=diagnostics,
-        media=media,
-    )
+    return DeckBuild(package=genanki.Package(list(decks.values())), plan=plan,
+                     notes=tuple(notes), card_count=card_count,
+                     media=tuple((m.name, m.data) for m in media))
+
+
+def notes_package(notes: Sequence[PlannedNote], *, style: CardStyle | None = None,
+                  media: tuple[Media, ...] = ()) -> DeckBuild:
+    """Build the package of exactly ``notes`` of a note plan (GUIDs unique, as the plan checks).
+
+    ``cheatdeck sync`` packs the notes to add with it, so they arrive in the collection exactly
+    as an import of the whole deck would bring them (each at its own time).
+    """
+    return build_package(NotePlan(tuple(notes)), media=media, style=style)
 
 
 def _write_collection(cursor: sqlite3.Cursor, build: DeckBuild) -> None:
@@ -254,9 +197,11 @@ def _write_collection(cursor: sqlite3.Cursor, build: DeckBuild) -> None:
 
     genanki's ``Deck.write_to_db`` re-reads and rewrites the whole ``col.decks`` JSON once per
     deck, which is quadratic in the number of decks (one per section: 2,500 decks at 100,000
-    cards made that most of the build). Here the deck and note type JSON is written once; the
-    rows are genanki's own (``Note.write_to_db``), and each note type records the last deck
-    holding one of its notes, as genanki's loop leaves it.
+    cards made that most of the build). Here the deck and note type JSON is written once; each
+    note type records the last deck holding one of its notes, as genanki's loop leaves it. Note
+    rows are genanki's (``Note.write_to_db``) with three differences: each note and its cards
+    carry the note's own time (:class:`~cheatdeck.plan.PlannedNote`), and ``sfld``/``csum`` are
+    what Anki computes. IDs count up from the latest time × 1000, as genanki numbers them.
     """
     cursor.executescript(APKG_SCHEMA)
     cursor.executescript(APKG_COL)
@@ -270,11 +215,24 @@ def _write_collection(cursor: sqlite3.Cursor, build: DeckBuild) -> None:
                                                                           value[1])
               for key, value in models.items()}
     cursor.execute("UPDATE col SET decks = ?, models = ?", (json.dumps(decks), json.dumps(models)))
-    # genanki numbers notes and cards from timestamp * 1000 (what write_to_file does).
     ids = itertools.count(build.timestamp * 1000)
+    planned = {id(note): spec for note, spec in zip(build.notes, build.plan.notes, strict=True)}
     for deck in build.package.decks:
         for note in deck.notes:
-            note.write_to_db(cursor, build.timestamp, deck.deck_id, ids)
+            _write_note(cursor, note, planned[id(note)], deck.deck_id, ids)
+
+
+def _write_note(cursor: sqlite3.Cursor, note: genanki.Note, spec: PlannedNote, deck_id: int,
+                ids: itertools.count[int]) -> None:
+    """Insert one note row (genanki's columns) and its cards, at the note's own time."""
+    note_id = next(ids)
+    # Columns as genanki writes them: tags space-padded, fields joined by \x1f.
+    cursor.execute("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);", (
+        note_id, spec.guid, note.model.model_id, spec.changed, -1, f" {' '.join(spec.tags)} ",
+        "\x1f".join(spec.fields), sort_text(spec.fields[SORT_FIELD[spec.note_type]]),
+        field_checksum(spec.fields[0]), 0, ""))
+    for card in note.cards:
+        card.write_to_db(cursor, spec.changed, deck_id, note_id, ids, note.due)
 
 
 def package_bytes(build: DeckBuild) -> bytes:

@@ -1,9 +1,8 @@
-"""The Anki notes of a library, as plain data: GUIDs, fields, decks and tags (no genanki here).
+"""The rules of Anki notes as plain data: note types' fields, deck names, field HTML, sort field.
 
-This is the pure half of the deck build: it turns the model into :class:`NoteSpec` values whose
-fields are finished HTML from the one shared renderer (``markup.py``). ``anki.py`` turns them into
-genanki objects and writes the package. Keeping this half free of genanki keeps the rules testable
-on their own and keeps genanki in exactly one module (DESIGN.md).
+The note plan (``plan.py``) uses these to give every note its fields (finished HTML from the one
+shared renderer, ``markup.py``); ``anki.py`` writes them with genanki. Keeping these rules free
+of genanki keeps them testable on their own and keeps genanki in exactly one module (DESIGN.md).
 
 Rules and where they come from:
 
@@ -13,22 +12,21 @@ Rules and where they come from:
   so a ``::`` inside a title is replaced by ``∷`` (U+2237 PROPORTION), which reads the same and
   cannot nest. The root deck is taken as configured: a ``::`` there nests on purpose.
 * Tags are ``cheatdeck::<sheet-slug>::<section-slug>``, the kind (``qa``, ``gotcha``, ``fact``)
-  and the card's own tags; whitespace inside a tag becomes ``_`` (genanki raises on a space and
-  Anki splits tags on whitespace).
+  and the card's own tags (:func:`cheatdeck.names.note_tags`).
 * The ``Source`` field holds the URL of the question on the study site
-  (``<site_url>/<sheet-slug>/<section-slug>.html#<anchor>``, anchors from
-  :func:`cheatdeck.ids.section_anchors`; fact notes link the section page), HTML-escaped for an
-  attribute; ``""`` when no site URL is configured. The templates turn it into a link.
+  (:func:`cheatdeck.names.question_url`, the same anchors as the site's pages; fact notes link
+  the section page), HTML-escaped for an attribute; ``""`` when no site URL is configured. The
+  templates turn it into a link.
+* The sort field (``notes.sfld``) and first-field checksum (``notes.csum``) are what Anki itself
+  computes (:func:`sort_text`, :func:`field_checksum`), not genanki's raw HTML.
 * A fact row gives one cloze per non-empty value; ``cN`` is the value's column number, so a card
   keeps its ordinal (and its review history) when another cell of the row is emptied or refilled.
   Its ``Text`` is the row as a column/value table (:func:`cloze_text`), ``Subject`` the first
   cell, ``Table`` the header cells joined by `` · ``; ``Extra`` stays empty (no source for it).
-* A note's GUID is its own (:mod:`cheatdeck.ids`) unless the identity ledger maps it to the
-  older GUID of the question it rewords (``ledger.py``, ``ledger_match.py``).
-* A *retired* note (a ledger entry gone from the sources) is shipped with its last text, in the
-  deck ``<root> (retired)``, tagged ``cheatdeck::retired`` and its kind only (no section tag, so
-  a learner's section searches drop it), with no site link, after every live note, its cards
-  suspended (``anki.py``). What Anki does with that on import (measured with anki 26.9.3, see
+* A *retired* note (a ledger entry gone from the sources, ``plan.py``) is shipped with its last
+  text, in the deck ``<root> (retired)``, tagged ``cheatdeck::retired`` and its kind only (no
+  section tag, so a learner's section searches drop it), with no site link, after every live
+  note, its cards suspended (``anki.py``). What Anki does with that on import (measured with anki 26.9.3, see
   ``tests/test_ledger_anki.py``): a re-imported existing note gets the new fields and tags, but
   its cards stay in their deck and keep their queue (not suspended); a first import keeps the
   suspension only with "Import any learning progress" (``with_scheduling``), else the cards
@@ -37,17 +35,12 @@ Rules and where they come from:
 
 from __future__ import annotations
 
+import hashlib
 import html
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
 from itertools import zip_longest
 from typing import Literal
-
-from cheatdeck.diagnostics import Diagnostic
-from cheatdeck.ids import card_guid, fact_guid, section_anchors
-from cheatdeck.ledger import LedgerEntry
-from cheatdeck.markup import MarkupRenderer
-from cheatdeck.model import NO_POS, FactTable, Library, Section, Sheet, SourcePos, question_key
 
 NoteType = Literal["qa", "fact"]
 
@@ -62,6 +55,9 @@ QA_FIELDS = ("Question", "Answer", "Section", "Sheet", "Source", "Extra")
 
 FACT_FIELDS = ("Text", "Subject", "Table", "Section", "Sheet", "Source", "Extra")
 """Fields of the cloze "fact" note type, in order. Fixed forever (DESIGN.md)."""
+
+SORT_FIELD = {"qa": QA_FIELDS.index("Question"), "fact": FACT_FIELDS.index("Subject")}
+"""Index of each note type's sort field (what Anki's browser sorts by)."""
 
 DECK_SEPARATOR = "::"
 """Anki's deck (and tag) hierarchy separator."""
@@ -81,38 +77,11 @@ _ANGLE_LOOKALIKES = str.maketrans({"<": "\u2039", ">": "\u203a"})
 """``<``/``>`` in a title become ‹ › in deck names: a name is text, but Anki's deck list is an
 HTML page, and a title's ``<script>`` must never reach one as markup (issue 11 item 5)."""
 
-
-@dataclass(frozen=True, slots=True)
-class NoteSpec:
-    """One note of the deck, ready for genanki.
-
-    Attributes:
-        guid: the note GUID (:mod:`cheatdeck.ids`); Anki matches notes on re-import by it alone.
-        note_type: ``"qa"`` (fields :data:`QA_FIELDS`) or ``"fact"`` (fields :data:`FACT_FIELDS`).
-        deck: full deck name, ``<root>::<sheet title>::<section title>``.
-        fields: field values (HTML), parallel to the note type's field list.
-        tags: tags in a fixed order, none containing whitespace.
-        kind: ``"qa"``, ``"gotcha"`` or ``"fact"``.
-        sheet: the sheet slug.
-        key: what the GUID was derived from within the sheet: the question key, or for a fact
-            row ``<table name>|<subject key>``; lets a build report added/removed notes.
-        text: Markdown source of the question, or of the fact row's subject.
-        pos: where the card or row is in the sources (:data:`~cheatdeck.model.NO_POS` when
-            retired).
-        retired: True for a retired note from the ledger; its cards are shipped suspended.
-    """
-
-    guid: str
-    note_type: NoteType
-    deck: str
-    fields: tuple[str, ...]
-    tags: tuple[str, ...]
-    kind: str
-    sheet: str
-    key: str
-    text: str
-    pos: SourcePos
-    retired: bool = False
+# Anki's own regexes (rslib/src/text.rs: HTML, HTML_MEDIA_TAGS), so sfld is what it computes.
+_HTML = re.compile(r"<!--.*?-->|<.*?>", re.S | re.I)
+_MEDIA_TAGS = re.compile(
+    r"""<\b(?:img|audio|video|object)\b(?:[^>]|"[^"]+?"|'[^']+?')+?\b(?:src|data)\b="""
+    r"""(?:"([^"]+?)"|'([^']+?)'|([^ >]+?))[^>]*>""", re.S | re.I)
 
 
 def deck_name(root_deck: str, *titles: str) -> str:
@@ -132,36 +101,10 @@ def deck_name(root_deck: str, *titles: str) -> str:
     return DECK_SEPARATOR.join([root_deck, *levels])
 
 
-def tag(text: str) -> str:
-    """Return ``text`` as one Anki tag: runs of whitespace become ``_``.
-
-    Anki splits a note's tags on whitespace and genanki raises ``ValueError`` on a space
-    (FIELD-NOTES), so no tag may hold any.
-    """
-    return "_".join(text.split())
-
-
-def note_tags(
-    sheet: Sheet, section: Section, kind: str, extra: tuple[str, ...] = ()
-) -> tuple[str, ...]:
-    """Return the tags of a note: hierarchy tag, kind, then ``extra`` (deduplicated, in order)."""
-    tags = [f"cheatdeck::{sheet.slug}::{section.slug}", kind, *(tag(t) for t in extra)]
-    return tuple(dict.fromkeys(t for t in tags if t))
-
-
-def site_link(site_url: str, sheet: Sheet, section: Section, anchor: str = "") -> str:
-    """Return the study-site URL of a section page (and question), escaped for an HTML attribute.
-
-    Args:
-        site_url: the configured site URL; ``""`` means "no site", giving ``""``.
-        sheet, section: whose page (``<sheet-slug>/<section-slug>.html``, MkDocs with
-            ``use_directory_urls: false``).
-        anchor: the question's anchor from :func:`cheatdeck.ids.section_anchors`, or ``""``.
-    """
-    if not site_url:
-        return ""
-    url = f"{site_url.rstrip('/')}/{sheet.slug}/{section.slug}.html"
-    return html.escape(f"{url}#{anchor}" if anchor else url, quote=True)
+def link_field(url: str) -> str:
+    """Return the ``Source`` field for a site URL (:func:`cheatdeck.names.question_url`):
+    HTML-escaped for the templates' ``href`` attribute; ``""`` stays ``""``."""
+    return html.escape(url, quote=True)
 
 
 def cloze_text(columns: tuple[str, ...], values: tuple[str, ...]) -> str:
@@ -187,182 +130,60 @@ def cloze_text(columns: tuple[str, ...], values: tuple[str, ...]) -> str:
     return '<table class="cd-facts">' + "".join(rows) + "</table>"
 
 
-def collect_notes(
-    library: Library, *, root_deck: str, site_url: str, renderer: MarkupRenderer,
-    guid_overrides: Mapping[str, str] | None = None, retired: tuple[LedgerEntry, ...] = (),
-    kept: tuple[LedgerEntry, ...] = (),
-) -> tuple[tuple[NoteSpec, ...], list[Diagnostic]]:
-    """Turn every card and fact row of ``library`` into a :class:`NoteSpec`.
-
-    Order: sheet by sheet, section by section; in a section its cards in source order, then its
-    fact tables' rows; then the ``retired`` notes. Anki introduces new cards in this order.
+def qa_fields(render: Callable[[str], str], *, question: str, answer: str, extra: str,
+              section_title: str, sheet_title: str, url: str) -> tuple[str, ...]:
+    """Return the fields of a Q&A note (:data:`QA_FIELDS` order), HTML.
 
     Args:
-        library: the model.
-        root_deck: the root deck name (``[tool.cheatdeck] deck``).
-        site_url: the study site's URL, or ``""``.
-        renderer: the shared Markdown→HTML renderer.
-        guid_overrides: ``{own GUID: GUID to ship}`` for reworded cards
-            (:attr:`cheatdeck.ledger.Identities.overrides`).
-        retired: ledger entries to ship as retired notes (see the module docstring).
-        kept: ledger entries of skipped rows (:attr:`cheatdeck.ledger.Identities.kept`),
-            shipped as last shipped in their section's deck with their usual tags, after the
-            section's own notes.
-
-    Returns:
-        The notes, and warnings for fact rows skipped because every value is empty (Anki would
-        import such a cloze note with no card at all, FIELD-NOTES). GUID clashes are not checked
-        here; see :func:`duplicate_guids`.
+        render: inline Markdown → HTML (the shared renderer's ``inline``).
+        question, answer, extra, section_title, sheet_title: Markdown source.
+        url: the question's site URL, or ``""`` (:func:`link_field` escapes it).
     """
-    render = renderer.inline  # memoized per renderer: repeated cells render once
-    notes: list[NoteSpec] = []
-    diagnostics: list[Diagnostic] = []
-    for sheet in library.sheets:
-        sheet_html = render(sheet.title)
-        for section in sheet.sections:
-            context = _SectionContext(
-                sheet, section, deck_name(root_deck, sheet.title, section.title),
-                sheet_html, render(section.title), site_url, guid_overrides or {},
-            )
-            notes.extend(_card_notes(context, render))
-            for table in section.fact_tables:
-                for note_or_warning in _fact_notes(context, table, render):
-                    if isinstance(note_or_warning, Diagnostic):
-                        diagnostics.append(note_or_warning)
-                    else:
-                        notes.append(note_or_warning)
-    notes.extend(_ledger_note(entry, deck_name(root_deck, entry.sheet_title,
-                                               entry.section_title), render,
-                              (f"cheatdeck::{entry.sheet}::{entry.section}", entry.kind))
-                 for entry in kept)
-    retired_deck = root_deck + RETIRED_DECK_SUFFIX
-    notes.extend(_ledger_note(entry, retired_deck, render, (RETIRED_TAG, entry.kind),
-                              retired=True) for entry in retired)
-    return tuple(notes), diagnostics
+    return (render(question), render(answer), render(section_title), render(sheet_title),
+            link_field(url), render(extra))
 
 
-def duplicate_guids(notes: tuple[NoteSpec, ...]) -> list[Diagnostic]:
-    """Return one error per note whose GUID an earlier note already has, naming both lines.
+def fact_fields(render: Callable[[str], str], *, columns: tuple[str, ...], subject: str,
+                values: tuple[str, ...], section_title: str, sheet_title: str,
+                url: str) -> tuple[str, ...]:
+    """Return the fields of a cloze fact note (:data:`FACT_FIELDS` order), HTML.
 
-    Anki imports both notes of a package that share a GUID and never repairs it (FIELD-NOTES),
-    so this must be caught before writing. The diagnostic sits on the later note's line and its
-    message names the earlier one's ``path:line:col``.
+    A fact row gives one cloze per non-empty value; ``cN`` is the value's column number, so a card
+    keeps its ordinal (and its review history) when another cell of the row is emptied or
+    refilled. ``Text`` is the row as a column/value table (:func:`cloze_text`), ``Subject`` the
+    first cell, ``Table`` the header cells joined by `` · ``; ``Extra`` stays empty.
+
+    Args:
+        render: inline Markdown → HTML.
+        columns: the table's header cells (subject column first), Markdown.
+        subject, values: the row's cells, Markdown.
+        section_title, sheet_title: Markdown source.
+        url: the section's site URL, or ``""``.
     """
-    first: dict[str, NoteSpec] = {}
-    errors = []
-    for note in notes:
-        earlier = first.setdefault(note.guid, note)
-        if earlier is not note:
-            errors.append(
-                Diagnostic(
-                    note.pos.path, note.pos.line, note.pos.col, "error",
-                    f"{note.text!r} would be the same Anki note as {earlier.text!r} "
-                    f"at {earlier.pos}",
-                    "questions equal up to case, spaces and a final ?/./! (or two sheets with the "
-                    "same title) share an identity: reword one, or give it an ID column",
-                )
-            )
-    return errors
+    header = tuple(render(c) for c in columns)
+    cells = tuple(render(v) for v in values)
+    return (cloze_text(header[1:], cells), render(subject), " · ".join(header),
+            render(section_title), render(sheet_title), link_field(url), "")
 
 
-@dataclass(frozen=True, slots=True)
-class _SectionContext:
-    """What every note of one section shares, rendered once per section."""
+def sort_text(field: str) -> str:
+    """Return a field as Anki stores it for sorting and duplicate checks (``notes.sfld``).
 
-    sheet: Sheet
-    section: Section
-    deck: str
-    sheet_html: str
-    section_html: str
-    site_url: str
-    guid_overrides: Mapping[str, str]
-
-
-def _card_notes(ctx: _SectionContext, render: Callable[[str], str]) -> Iterator[NoteSpec]:
-    for card, anchor in zip(ctx.section.cards, section_anchors(ctx.section), strict=True):
-        fields = (
-            render(card.question),
-            render(card.answer),
-            ctx.section_html,
-            ctx.sheet_html,
-            site_link(ctx.site_url, ctx.sheet, ctx.section, anchor),
-            render(card.extra_field),
-        )
-        guid = card_guid(ctx.sheet, card)
-        yield NoteSpec(
-            guid=ctx.guid_overrides.get(guid, guid),
-            note_type="qa",
-            deck=ctx.deck,
-            fields=fields,
-            tags=note_tags(ctx.sheet, ctx.section, card.kind, card.tags),
-            kind=card.kind,
-            sheet=ctx.sheet.slug,
-            key=f"{card.scope}|{card.key}" if card.scope else card.key,
-            text=card.question,
-            pos=card.pos,
-        )
+    Anki's ``strip_html_preserving_media_filenames`` (rslib ``text.rs``): each image, audio,
+    video or object tag becomes `` <file name> ``, comments and tags are dropped, entities are
+    decoded and no-break spaces become spaces. E.g. ``What does <strong><code>&amp;&amp;</code>
+    </strong> do?`` → ``What does && do?``. Measured against Anki's "Check Database" in
+    ``tests/test_plan_anki.py``.
+    """
+    text = _MEDIA_TAGS.sub(lambda m: f" {m.group(1) or m.group(2) or m.group(3)} ", field)
+    text = _HTML.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return text.replace("\xa0", " ")
 
 
-def _fact_notes(
-    ctx: _SectionContext, table: FactTable, render: Callable[[str], str]
-) -> Iterator[NoteSpec | Diagnostic]:
-    columns = tuple(render(c) for c in table.columns)
-    link = site_link(ctx.site_url, ctx.sheet, ctx.section)
-    for row in table.rows:
-        values = tuple(render(v) for v in row.values)
-        if not any(values):
-            yield Diagnostic(
-                row.pos.path, row.pos.line, row.pos.col, "warning",
-                f"fact row {row.subject!r} has no value: no Anki note made for it",
-            )
-            continue
-        fields = (
-            cloze_text(columns[1:], values),
-            render(row.subject),
-            " · ".join(columns),
-            ctx.section_html,
-            ctx.sheet_html,
-            link,
-            "",
-        )
-        yield NoteSpec(
-            guid=fact_guid(ctx.sheet.slug, table, row),
-            note_type="fact",
-            deck=ctx.deck,
-            fields=fields,
-            tags=note_tags(ctx.sheet, ctx.section, "fact"),
-            kind="fact",
-            sheet=ctx.sheet.slug,
-            key=f"{table.name}|{question_key(row.subject)}",
-            text=row.subject,
-            pos=row.pos,
-        )
-
-
-def _ledger_note(entry: LedgerEntry, deck: str, render: Callable[[str], str],
-                 tags: tuple[str, ...], *, retired: bool = False) -> NoteSpec:
-    """Return a note as a ledger entry last shipped it: its last text, no site link (the row
-    is not on the page). A retired note, or a skipped row's note kept as shipped."""
-    place = (render(entry.section_title), render(entry.sheet_title))
-    key = question_key(entry.question)  # as in _card_notes / _fact_notes
-    if entry.kind == "fact":
-        key = "|".join(entry.columns) + "|" + key
-        columns = tuple(render(c) for c in entry.columns)
-        values = tuple(render(v) for v in entry.values)
-        fields = (cloze_text(columns[1:], values), render(entry.question), " · ".join(columns),
-                  *place, "", "")
-    else:
-        fields = (render(entry.question), render(entry.answer), *place, "", render(entry.extra))
-    return NoteSpec(
-        guid=entry.guid,
-        note_type="fact" if entry.kind == "fact" else "qa",
-        deck=deck,
-        fields=fields,
-        tags=tags,
-        kind=entry.kind,
-        sheet=entry.sheet,
-        key=key,
-        text=entry.question,
-        pos=NO_POS,
-        retired=retired,
-    )
+def field_checksum(first_field: str) -> int:
+    """Return Anki's first-field checksum (``notes.csum``): the first 4 bytes of the SHA-1 of
+    :func:`sort_text` of the first field, as a big-endian unsigned integer (rslib
+    ``field_checksum``)."""
+    return int.from_bytes(hashlib.sha1(sort_text(first_field).encode("utf-8")).digest()[:4], "big")

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from cheatdeck.diagnostics import CheatdeckError
+from cheatdeck.errors import CheatdeckError
 
 COLLECTION_FILE = "collection.anki2"
 """The collection file in every profile folder."""

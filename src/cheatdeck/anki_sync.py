@@ -37,9 +37,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cheatdeck.anki_notes import (FACT_FIELDS, FACT_MODEL_NAME, QA_FIELDS, QA_MODEL_NAME,
-                                  NoteSpec)
-from cheatdeck.diagnostics import CheatdeckError
+from cheatdeck.anki_notes import FACT_FIELDS, FACT_MODEL_NAME, QA_FIELDS, QA_MODEL_NAME
+from cheatdeck.plan import PlannedNote as NoteSpec
+from cheatdeck.errors import CheatdeckError
 from cheatdeck.files import write_atomic
 from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID
 from cheatdeck.sync_plan import CollectionCard, CollectionNote, SyncPlan, plan_sync
@@ -304,7 +304,7 @@ def _add(col: Collection, notes: Sequence[NoteSpec], package: Path, *, style: Ca
 
     if not notes:
         return
-    package.write_bytes(package_bytes(notes_package(notes, timestamp=timestamp, style=style)))
+    package.write_bytes(package_bytes(notes_package(notes, style=style)))
     request = ImportAnkiPackageRequest(package_path=str(package),
                                        options=ImportAnkiPackageOptions())
     log = col.import_anki_package(request).log

@@ -121,6 +121,10 @@ def parser(handlers: Mapping[str, Handler]) -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     build.add_argument("--frozen", action="store_true",
                        help="fail if source/cheatdeck.lock (the identity ledger) would change")
+    build.add_argument("--new-ledger", action="store_true",
+                       help="start a new source/cheatdeck.lock on purpose when it is missing, "
+                            "empty or damaged (restoring it from version control keeps "
+                            "every note's identity)")
     build.add_argument("--new-identity", action="append", default=[], metavar="QUESTION",
                        help="give this new question a new note instead of an older note's "
                             "identity (repeatable)")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -18,11 +18,13 @@ from datetime import datetime, timezone
 from cheatdeck import arguments
 from cheatdeck.build import BuildOptions, run_build
 from cheatdeck.config import Config, load_config
-from cheatdeck.diagnostics import CheatdeckError, Diagnostic, SourceError, has_errors
+from cheatdeck.diagnostics import Diagnostic, has_errors
+from cheatdeck.errors import CheatdeckError, SourceError
 from cheatdeck.export import export_csv, export_json
 from cheatdeck.files import write_atomic
-from cheatdeck.ids import deck_slug
-from cheatdeck.ledger import LEDGER_FILE, Ledger, read_ledger_text, resolve
+from cheatdeck.names import deck_slug
+from cheatdeck.ledger import LEDGER_FILE
+from cheatdeck.ledger_file import load_ledger, read_ledger_text
 from cheatdeck.markdown import write_markdown
 from cheatdeck.model import Library
 from cheatdeck.outputs import check_outputs, planned_outputs
@@ -108,17 +110,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = export_json(library)
     else:
-        from cheatdeck.anki import build_package  # genanki loads only when a deck is made
+        from cheatdeck.markup import MarkupRenderer
+        from cheatdeck.plan import plan_notes
 
         config = _config(args)
-        # The ledger decides GUIDs (rewordings) and retired notes, exactly as in the .apkg.
-        ledger_path = config.path(config.source) / LEDGER_FILE
-        ledger = Ledger.loads(read_ledger_text(ledger_path), path=ledger_path.as_posix())
-        identities = resolve(library, ledger, timestamp=1)  # the CSV carries no timestamp
-        deck = build_package(library, root_deck=config.deck, site_url=config.site_url,
-                             timestamp=1, guid_overrides=identities.overrides,
-                             retired=identities.retired, kept=identities.kept)
-        text = export_csv(deck.notes)
+        # The same note plan as the .apkg's: GUIDs (rewordings), kept and retired notes.
+        path = config.path(config.source) / LEDGER_FILE
+        ledger = load_ledger(read_ledger_text(path), path=path, shipped="", new_ledger=False)
+        plan = plan_notes(library, ledger, root_deck=config.deck, site_url=config.site_url,
+                          renderer=MarkupRenderer(media=library.media_names),
+                          now=0)  # the CSV carries no time
+        text = export_csv(plan.notes)
     if args.output:
         write_atomic(Path(args.output), text.encode("utf-8"))
     else:
@@ -146,7 +148,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     printer = Printer(sys.stderr, args.verbosity, os.environ)
     options = BuildOptions(deck=args.deck, site=args.site, strict=args.strict,
                            check_only=args.check, force=args.force, frozen=args.frozen,
-                           new_identity=tuple(args.new_identity))
+                           new_identity=tuple(args.new_identity), new_ledger=args.new_ledger)
     report = run_build(config, options, environ=os.environ, emit=printer.diagnostic,
                        notify=lambda line: print(line, file=sys.stderr, flush=True))
     printer.build_summary(report, Path(".").resolve())  # paths as the user's shell sees them
@@ -171,7 +173,7 @@ def cmd_prune_ledger(args: argparse.Namespace) -> int:
     """``cheatdeck prune-ledger``: drop the retired entries of the identity ledger."""
     config = _config(args)
     path = config.path(config.source) / LEDGER_FILE
-    ledger = Ledger.loads(read_ledger_text(path), path=path.as_posix())
+    ledger = load_ledger(read_ledger_text(path), path=path, shipped="", new_ledger=False)
     pruned = ledger.pruned()
     dropped = len(ledger.entries) - len(pruned.entries)
     if dropped:

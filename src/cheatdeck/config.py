@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from cheatdeck.diagnostics import ConfigError
+from cheatdeck.errors import ConfigError
 
 
 @dataclass(frozen=True, slots=True)

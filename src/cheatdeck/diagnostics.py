@@ -1,4 +1,4 @@
-"""Diagnostics (``path:line:col: level: message`` plus a hint) and the user-error hierarchy."""
+"""Diagnostics: ``path:line:col: level: message`` plus a hint (the errors are in ``errors.py``)."""
 
 from __future__ import annotations
 
@@ -40,27 +40,3 @@ class Diagnostic:
 def has_errors(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> bool:
     """Return True if any diagnostic has level ``"error"``."""
     return any(d.level == "error" for d in diagnostics)
-
-
-class CheatdeckError(Exception):
-    """A problem the user can fix (bad source, bad configuration, unwritable output).
-
-    The CLI prints it without a traceback and exits 1; any other exception is a bug.
-    """
-
-
-class SourceError(CheatdeckError):
-    """The sources have errors; ``diagnostics`` lists every one of them."""
-
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics = diagnostics
-        errors = [d for d in diagnostics if d.level == "error"]
-        super().__init__(f"{len(errors)} error(s) in the sources")
-
-
-class ConfigError(CheatdeckError):
-    """``[tool.cheatdeck]`` in ``pyproject.toml`` is invalid; the message names the key."""
-
-
-class OutputError(CheatdeckError):
-    """An output could not be written (permission, disk full); the message names the path."""

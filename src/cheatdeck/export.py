@@ -7,8 +7,9 @@ import io
 import json
 from collections.abc import Sequence
 
-from cheatdeck.anki_notes import FACT_MODEL_NAME, QA_MODEL_NAME, NoteSpec
+from cheatdeck.anki_notes import FACT_MODEL_NAME, QA_MODEL_NAME
 from cheatdeck.model import Library
+from cheatdeck.plan import PlannedNote
 
 
 def export_json(library: Library) -> str:
@@ -28,7 +29,7 @@ def export_json(library: Library) -> str:
     return json.dumps(library.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
-def export_csv(notes: Sequence[NoteSpec]) -> str:
+def export_csv(notes: Sequence[PlannedNote]) -> str:
     """Return the notes as an Anki text-import file (tab-separated, with file headers).
 
     The headers (https://docs.ankiweb.net/importing/text-files.html#file-headers) name the
@@ -39,7 +40,7 @@ def export_csv(notes: Sequence[NoteSpec]) -> str:
     which Anki's importer reads.
 
     Args:
-        notes: the deck's notes (``DeckBuild.notes``).
+        notes: the note plan's notes (:attr:`cheatdeck.plan.NotePlan.notes`), as in the deck.
 
     Returns:
         The file text, ending with a newline.

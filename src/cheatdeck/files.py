@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from cheatdeck.diagnostics import OutputError
+from cheatdeck.errors import OutputError
 
 
 def write_atomic(path: Path, data: bytes, *, mode: int = 0o644, tmp_dir: Path | None = None

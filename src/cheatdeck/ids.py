@@ -1,4 +1,4 @@
-"""Stable identities: note GUIDs, note type and deck IDs, page anchors.
+"""Stable identities: note GUIDs, note type and deck IDs (names and anchors: ``names.py``).
 
 Anki matches notes only by GUID and note types by ID (FIELD-NOTES.md), so these are derived
 from names and content, never from randomness or the clock. A GUID hashes the sheet slug and the
@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from slugify import slugify
-
-from cheatdeck.model import Card, FactRow, FactTable, Section, Sheet, question_key
+from cheatdeck.model import Card, FactRow, FactTable, Sheet, question_key
 
 QA_MODEL_ID = 1_607_392_319
 """Note type ID of the Q&A note type. Constant forever: changing it orphans every note."""
@@ -76,38 +74,3 @@ def deck_id(name: str) -> int:
     keeps the package deterministic. Result is in ``[1 << 30, 1 << 31)``.
     """
     return (1 << 30) + int(_digest("deck", name)[:8], 16) % (1 << 30)
-
-
-def slug(text: str, *, max_length: int = 80) -> str:
-    """Return the URL slug of ``text`` (python-slugify: ASCII, lowercase, ``-`` separated).
-
-    Returns ``"x"`` + a short hash when nothing ASCII is left (an all-CJK or all-emoji title).
-    """
-    # A fixed transliteration backend: with "auto", installing Unidecode would change slugs,
-    # and with them sheet GUIDs (and "auto" retries that failed import on every call).
-    result = slugify(text, max_length=max_length, word_boundary=True, backend="text-unidecode")
-    return result or "x" + _digest("slug", text)[:8]
-
-
-def deck_slug(root_deck: str) -> str:
-    """Return the file-name stem of the deck: ``dist/<deck-slug>.apkg``.
-
-    ``"Interview Cheat Sheets"`` → ``"interview-cheat-sheets"`` (:func:`slug`).
-    """
-    return slug(root_deck)
-
-
-def section_anchors(section: Section) -> tuple[str, ...]:
-    """Return the page anchor of each card of ``section``, parallel to ``section.cards``.
-
-    The anchor is the slug of the question; a second card whose question slugs the same gets
-    ``-2``, ``-3`` … in source order. Both the site (``### … {#anchor}``) and the Anki card
-    (link back to the site) use this function, so they always agree.
-    """
-    seen: dict[str, int] = {}
-    anchors = []
-    for card in section.cards:
-        base = slug(card.question, max_length=60)
-        seen[base] = seen.get(base, 0) + 1
-        anchors.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
-    return tuple(anchors)

@@ -1,51 +1,56 @@
-"""The identity ledger, ``source/cheatdeck.lock``: every note GUID the project has ever shipped.
+"""The identity ledger, ``source/cheatdeck.lock``: every note the project has ever shipped.
 
-Anki matches notes only by GUID and an import never deletes a note (FIELD-NOTES.md). A GUID
-derived from the question alone therefore has two blind spots, which the ledger closes:
+Anki matches notes only by GUID, updates a note only when the package's copy is newer, and an
+import never deletes a note (FIELD-NOTES.md). The ledger, committed next to the sources, records
+for each shipped GUID what the build needs to keep that true across edits and clones:
 
-* rewording a question would make a new note (the old one, with the learner's reviews, becomes a
-  stale duplicate): :mod:`cheatdeck.ledger_match` gives the reworded question its old GUID, so
-  Anki updates the note in place and keeps its history;
-* a question deleted from the sources would stay in every learner's collection unseen: the
-  ledger remembers its last text, and the deck keeps shipping it as a *retired* note (tag
-  ``cheatdeck::retired``, deck ``<root> (retired)``, cards suspended, see ``anki_notes.py``).
+* the note's last text (Markdown), so a reworded question keeps its GUID (``identity.py``) and a
+  deleted one keeps shipping as a *retired* note, and a row the reader skipped keeps shipping as it
+  was (``plan.py``);
+* when its content last changed and a digest of what Anki received then, so each note carries its
+  own modification time: a one-answer edit updates exactly one note in Anki, and two clones of one
+  commit build the same bytes without ``SOURCE_DATE_EPOCH``.
 
-Format (committed next to the sources, so it must diff well and never churn): UTF-8 JSON Lines.
-Line 1 is the header ``{"format": "cheatdeck-ledger", "version": 1}``; then one object per GUID,
-sorted by sheet slug, then GUID, keys in a fixed order. Timestamps are the build's *content*
-timestamp (``SOURCE_DATE_EPOCH`` or the sources' last change, never the clock): ``first`` when the
-GUID was first shipped, ``last`` when what the line records last changed. An unchanged note keeps
-its line byte for byte, so two builds of the same input write the same file and ``build --frozen``
-can fail CI when the committed ledger is stale.
+Format (version 2; UTF-8 JSON Lines that diff well and never churn). Line 1 is the header
+``{"format": "cheatdeck-ledger", "version": 2, "notes": N, "sha256": D}``: N note lines follow and
+D is the first 16 hex digits of the SHA-256 of every line after the header, so a file cut short
+(at a line boundary or not) or damaged is an error, not a silent loss of identities. Then, sorted
+by sheet, section and GUID, a ``{"sheet": slug, "title": …}`` line before each sheet's notes, a
+``{"section": slug, "title": …}`` line before each section's, and one JSON array per note::
 
-Everything here is pure text in, text out, except :func:`read_ledger_text`; the build writes the
-file (``cheatdeck.files.write_atomic``) only together with its other outputs.
+    [guid, kind, changed, digest, question, answer]                 (kind "qa" or "gotcha")
+    [guid, "fact", changed, digest, subject, [columns…], [values…]]
+
+with a last element ``{"id": …, "extra": …, "tags": […], "retired": true}`` holding only the
+values that are set. ``changed`` is the time (seconds since the epoch) the note's content last
+changed; ``digest`` is 12 hex digits of the SHA-256 of its fields and tags as shipped. Version 1
+files (one JSON object per GUID, about 2.4× larger) are read and rewritten as version 2 by the next
+build that ships a deck, with the same GUIDs.
+
+Everything here is pure text in, text out; ``ledger_file.py`` reads the file and refuses to lose
+it, and the build writes it (``cheatdeck.files.write_atomic``) only together with its outputs.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Collection, Iterator
-from dataclasses import dataclass, fields, replace
-from functools import partial
-from pathlib import Path
+from dataclasses import dataclass, replace
+from itertools import groupby
 from typing import Any
 
-from cheatdeck.diagnostics import CheatdeckError
-from cheatdeck.ids import card_guid, fact_guid
-from cheatdeck.ledger_match import Candidate, Rewording, match_rewordings
-from cheatdeck.model import Library, question_key
+from cheatdeck.errors import LedgerError
 
 LEDGER_FILE = "cheatdeck.lock"
 """File name of the ledger, in the source folder."""
 
 FORMAT = "cheatdeck-ledger"
-VERSION = 1
-_HEADER = json.dumps({"format": FORMAT, "version": VERSION})
+VERSION = 2
 
-
-class LedgerError(CheatdeckError):
-    """The ledger cannot be read, would change under ``--frozen``, or an option names no card."""
+RESTORE_HINT = ("restore it from version control (`git checkout -- {path}`), or run `cheatdeck "
+                "build --new-ledger` to start a new ledger on purpose (reworded questions then "
+                "become new notes and removed ones stop shipping)")
+"""The way out of a lost or damaged ledger, for every such error."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,16 +62,20 @@ class LedgerEntry:
         sheet: the sheet slug.
         section: the section slug.
         kind: ``"qa"``, ``"gotcha"`` or ``"fact"``.
-        id: the explicit ``ID`` column value ("" when none).
         question: the question, or a fact row's subject.
         answer: the answer ("" for a fact row).
-        extra: the ``Extra`` column ("" when none).
         columns: a fact row's table header cells (empty for a card).
         values: a fact row's value cells (empty for a card).
-        sheet_title: the sheet's title, for the retired note's ``Sheet`` field.
-        section_title: the section's title, for the retired note's ``Section`` field.
-        first: content timestamp of the build that first shipped the GUID.
-        last: content timestamp of the build that last changed this entry.
+        sheet_title: the sheet's title (a retired note's ``Sheet`` field).
+        section_title: the section's title (a retired note's ``Section`` field).
+        changed: when the note's shipped content last changed, seconds since the epoch; the
+            note's modification time in the package.
+        digest: 12 hex digits of the SHA-256 of the fields and tags last shipped
+            (:func:`cheatdeck.plan.content_digest`); ``""`` for an entry read from a version-1
+            ledger, which recorded none.
+        id: the explicit ``ID`` column value ("" when none).
+        extra: the ``Extra`` column ("" when none).
+        tags: the card's own tags, as written (empty when none).
         retired: True once the GUID is gone from the sources (it is still shipped, retired).
     """
 
@@ -74,92 +83,118 @@ class LedgerEntry:
     sheet: str
     section: str
     kind: str
-    id: str
     question: str
     answer: str
-    extra: str
     columns: tuple[str, ...]
     values: tuple[str, ...]
     sheet_title: str
     section_title: str
-    first: int
-    last: int
+    changed: int
+    digest: str
+    id: str = ""
+    extra: str = ""
+    tags: tuple[str, ...] = ()
     retired: bool = False
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the entry as a JSON-ready dict in field order (lists for the tuples)."""
-        return {f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v
-                for f in fields(self)}
+    def same_source(self, other: LedgerEntry) -> bool:
+        """True if both record the same Markdown in the same place (time, digest, tags and the
+        retired flag ignored): how a version-1 entry, which has no digest, is compared."""
+        keep = {"changed": other.changed, "digest": other.digest, "tags": other.tags,
+                "retired": other.retired}
+        return replace(self, **keep) == other
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> LedgerEntry:
-        """Inverse of :meth:`to_dict`. Raises ``KeyError``/``TypeError``/``ValueError``."""
-        names = {f.name for f in fields(cls)}
-        if set(data) != names:
-            raise ValueError(f"expected the keys {sorted(names)}, got {sorted(data)}")
-        entry = cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
-        for f in fields(cls):
-            value = getattr(entry, f.name)
-            # Annotations are strings here (``from __future__ import annotations``).
-            if f.type == "tuple[str, ...]":
-                ok = isinstance(value, tuple) and all(isinstance(v, str) for v in value)
-            else:  # bool is an int subclass: compare exact types
-                ok = type(value).__name__ == f.type
-            if not ok:
-                raise TypeError(f"{f.name}: expected {f.type}, got {value!r}")
-        return entry
+    def row(self) -> list[Any]:
+        """Return the entry's note line as a JSON-ready list (module docstring)."""
+        if self.kind == "fact":
+            row: list[Any] = [self.guid, self.kind, self.changed, self.digest, self.question,
+                              list(self.columns), list(self.values)]
+        else:
+            row = [self.guid, self.kind, self.changed, self.digest, self.question, self.answer]
+        rare = {"id": self.id, "extra": self.extra, "tags": list(self.tags),
+                "retired": self.retired}
+        if any(rare.values()):
+            row.append({k: v for k, v in rare.items() if v})
+        return row
 
-    def same_content(self, other: LedgerEntry) -> bool:
-        """True if both record the same shipped note (timestamps ignored)."""
-        return replace(self, first=other.first, last=other.last) == other
+
+def _sort_key(entry: LedgerEntry) -> tuple[str, str, str, str, str]:
+    return entry.sheet, entry.sheet_title, entry.section, entry.section_title, entry.guid
 
 
 @dataclass(frozen=True, slots=True)
 class Ledger:
-    """Every GUID shipped so far, sorted by (sheet slug, GUID).
+    """Every GUID shipped so far.
 
     Attributes:
-        entries: one per GUID, no two with the same GUID.
+        entries: one per GUID, no two with the same GUID, sorted by sheet, section and GUID.
+        version: the format version the text was read from (:data:`VERSION` for a new one).
     """
 
     entries: tuple[LedgerEntry, ...] = ()
+    version: int = VERSION
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "entries", tuple(sorted(self.entries, key=_sort_key)))
 
     def dumps(self) -> str:
-        """Return the ledger file's text: header line, then one JSON object per entry."""
-        lines = [_HEADER]
-        for entry in sorted(self.entries, key=lambda e: (e.sheet, e.guid)):
-            lines.append(json.dumps(entry.to_dict(), ensure_ascii=False))
-        return "\n".join(lines) + "\n"
+        """Return the ledger file's text (version 2, module docstring)."""
+        body: list[str] = []
+        for (sheet, sheet_title), in_sheet in groupby(self.entries, lambda e: (e.sheet,
+                                                                              e.sheet_title)):
+            body.append(_dump({"sheet": sheet, "title": sheet_title}))
+            for (section, title), in_section in groupby(in_sheet, lambda e: (e.section,
+                                                                            e.section_title)):
+                body.append(_dump({"section": section, "title": title}))
+                body.extend(_dump(entry.row()) for entry in in_section)
+        text = "".join(line + "\n" for line in body)
+        header = {"format": FORMAT, "version": VERSION, "notes": len(self.entries),
+                  "sha256": _body_digest(text)}
+        return _dump(header) + "\n" + text
 
     @classmethod
-    def loads(cls, text: str, *, path: str = LEDGER_FILE) -> Ledger:
-        """Parse a ledger file's text ("" gives the empty ledger).
+    def loads(cls, text: str, *, path: str = LEDGER_FILE, accept_damage: bool = False) -> Ledger:
+        """Parse a ledger file's text (version 2, or version 1 to migrate it).
+
+        Args:
+            text: the file's text; must hold at least the header line.
+            path: the file's path, for messages.
+            accept_damage: ``build --new-ledger``: keep every valid note line of a damaged file
+                (count or digest wrong, lines cut short) instead of failing.
 
         Raises:
-            LedgerError: a line is not a valid entry, the header names another format or
-                version, or a GUID appears twice; the message gives ``path:line``.
+            LedgerError: the text is empty, the header names another format or version, the
+                notes do not match the header's count or digest (cut short or damaged), a line
+                is not a valid entry, or a GUID appears twice; the message gives ``path:line``
+                and the way out.
         """
         lines = text.splitlines()
         if not lines:
-            return cls()
+            raise LedgerError(f"{path}:1: the ledger is empty (it always holds a header line); "
+                              + RESTORE_HINT.format(path=path))
         try:
             header = json.loads(lines[0])
         except ValueError:
             header = None
-        if header != {"format": FORMAT, "version": VERSION}:
-            raise LedgerError(f"{path}:1: not a {FORMAT} version {VERSION} file")
-        entries: dict[str, LedgerEntry] = {}
-        for number, line in enumerate(lines[1:], start=2):
-            if not line.strip():
-                continue
-            try:
-                entry = LedgerEntry.from_dict(json.loads(line))
-            except (ValueError, TypeError, KeyError) as exc:
-                raise LedgerError(f"{path}:{number}: invalid ledger entry: {exc}") from None
-            if entry.guid in entries:
-                raise LedgerError(f"{path}:{number}: GUID {entry.guid} appears twice")
-            entries[entry.guid] = entry
-        return cls(tuple(sorted(entries.values(), key=lambda e: (e.sheet, e.guid))))
+        if header == {"format": FORMAT, "version": 1}:
+            return cls(_entries(lines, path, _v1_entry, accept_damage), version=1)
+        if not isinstance(header, dict) or header.get("format") != FORMAT or \
+                header.get("version") != VERSION:
+            raise LedgerError(f"{path}:1: not a {FORMAT} file of version 1 or {VERSION}; "
+                              + RESTORE_HINT.format(path=path))
+        reader = _V2Reader(path)
+        entries = _entries(lines, path, reader.entry, accept_damage)
+        if not accept_damage:
+            body = text[text.index("\n") + 1:] if "\n" in text else ""
+            if header.get("notes") != len(entries):
+                raise LedgerError(
+                    f"{path}:{len(lines)}: cut short: the header says {header.get('notes')} "
+                    f"note(s), the file holds {len(entries)}; " + RESTORE_HINT.format(path=path))
+            if header.get("sha256") != _body_digest(body):
+                raise LedgerError(
+                    f"{path}:1: damaged: the notes do not match the header's digest (edited by "
+                    "hand, or merged?); " + RESTORE_HINT.format(path=path)
+                    + "; --new-ledger keeps every note line that is still valid")
+        return cls(tuple(entries))
 
     @property
     def retired(self) -> tuple[LedgerEntry, ...]:
@@ -174,28 +209,123 @@ class Ledger:
         return Ledger(tuple(e for e in self.entries if not e.retired))
 
 
-def read_ledger_text(path: Path) -> str:
-    """Return the ledger file's text; ``""`` when it is missing (a project's first build).
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
-    Raises:
-        LedgerError: the file exists but cannot be read or is not UTF-8.
-    """
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return ""
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LedgerError(f"{path.as_posix()}: cannot read the ledger: {exc}") from None
+
+def _body_digest(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+
+
+def _entries(lines: list[str], path: str, parse: Any, accept_damage: bool) -> list[LedgerEntry]:
+    """Parse the lines after the header with ``parse(value) -> entry | None`` (None: a sheet or
+    section line); a bad line raises, or with ``accept_damage`` is skipped."""
+    entries: dict[str, LedgerEntry] = {}
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        try:
+            entry = parse(json.loads(line))
+        except (ValueError, TypeError, KeyError, IndexError) as exc:
+            if accept_damage:
+                continue
+            raise LedgerError(f"{path}:{number}: invalid ledger line ({exc}); "
+                              + RESTORE_HINT.format(path=path)) from None
+        if entry is None:
+            continue
+        if entry.guid in entries:
+            if accept_damage:
+                continue
+            raise LedgerError(f"{path}:{number}: GUID {entry.guid} appears twice")
+        entries[entry.guid] = entry
+    return list(entries.values())
+
+
+_RARE_KEYS = {"id", "extra", "tags", "retired"}
+
+
+class _V2Reader:
+    """Parses version-2 lines, remembering the sheet and section lines above each note."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.sheet: tuple[str, str] | None = None
+        self.section: tuple[str, str] | None = None
+
+    def entry(self, value: Any) -> LedgerEntry | None:
+        if isinstance(value, dict):
+            title = _str(value["title"])
+            if "sheet" in value:
+                self.sheet, self.section = (_str(value["sheet"]), title), None
+            else:
+                self.section = (_str(value["section"]), title)
+            return None
+        if not isinstance(value, list) or self.sheet is None or self.section is None:
+            raise ValueError("a note line must be an array under a sheet and a section line")
+        rare = value.pop() if value and isinstance(value[-1], dict) else {}
+        if set(rare) - _RARE_KEYS:
+            raise ValueError(f"unknown keys {sorted(set(rare) - _RARE_KEYS)}")
+        guid, kind, changed, digest, question = value[:5]
+        if kind == "fact":
+            [columns, values] = value[5:]
+            answer = ""
+        elif kind in ("qa", "gotcha"):
+            [answer] = value[5:]
+            columns = values = []
+        else:
+            raise ValueError(f"unknown kind {kind!r}")
+        if type(changed) is not int or type(rare.get("retired", False)) is not bool:
+            raise TypeError("changed must be an integer and retired a boolean")
+        return LedgerEntry(
+            guid=_str(guid), sheet=self.sheet[0], section=self.section[0], kind=kind,
+            question=_str(question), answer=_str(answer), columns=_strs(columns),
+            values=_strs(values), sheet_title=self.sheet[1], section_title=self.section[1],
+            changed=changed, digest=_str(digest), id=_str(rare.get("id", "")),
+            extra=_str(rare.get("extra", "")), tags=_strs(rare.get("tags", [])),
+            retired=rare.get("retired", False))
+
+
+_V1_KEYS = {"guid", "sheet", "section", "kind", "id", "question", "answer", "extra", "columns",
+            "values", "sheet_title", "section_title", "first", "last", "retired"}
+
+
+def _v1_entry(value: Any) -> LedgerEntry:
+    """Read a version-1 line: one object per GUID; ``last`` was when the line last changed."""
+    if not isinstance(value, dict) or set(value) != _V1_KEYS:
+        raise ValueError(f"expected the keys {sorted(_V1_KEYS)}")
+    if type(value["last"]) is not int or type(value["retired"]) is not bool:
+        raise TypeError("last must be an integer and retired a boolean")
+    return LedgerEntry(
+        guid=_str(value["guid"]), sheet=_str(value["sheet"]), section=_str(value["section"]),
+        kind=_str(value["kind"]), question=_str(value["question"]),
+        answer=_str(value["answer"]), columns=_strs(value["columns"]),
+        values=_strs(value["values"]), sheet_title=_str(value["sheet_title"]),
+        section_title=_str(value["section_title"]), changed=value["last"], digest="",
+        id=_str(value["id"]), extra=_str(value["extra"]), retired=value["retired"])
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {value!r}")
+    return value
+
+
+def _strs(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise TypeError(f"expected a list of strings, got {value!r}")
+    return tuple(_str(v) for v in value)
 
 
 def describe_change(old: Ledger, new: Ledger) -> str:
     """Return what ``new`` changes in ``old``, e.g. ``"2 new, 1 changed, 1 retired"``.
 
     For the ``build --frozen`` failure; ``"no entry changed"`` when only the text differs (a
-    hand-edited or reformatted file).
+    hand-edited file, or one still in format version 1).
     """
     before = {e.guid: e for e in old.entries}
-    after = {e.guid: e for e in new.entries}
+    # A version-1 entry has no digest: filling it in is the migration, not a change.
+    after = {e.guid: replace(e, digest="") if e.guid in before and not before[e.guid].digest
+             else e for e in new.entries}
     counts = {
         "new": sum(g not in before for g in after),
         "changed": sum(g in before and e != before[g] and not (e.retired and not before[g].retired)
@@ -205,130 +335,6 @@ def describe_change(old: Ledger, new: Ledger) -> str:
         "dropped": sum(g not in after for g in before),
     }
     parts = [f"{n} {what}" for what, n in counts.items() if n]
+    if old.version != new.version:
+        parts.insert(0, f"format version {old.version} → {new.version}")
     return ", ".join(parts) or "no entry changed"
-
-
-@dataclass(frozen=True, slots=True)
-class Identities:
-    """The outcome of matching a library against the ledger.
-
-    Attributes:
-        overrides: ``{GUID from ids.card_guid: GUID to ship}`` for reworded questions.
-        reworded: each rewording match, for the build report (old → new question).
-        retired: the entries to ship as retired notes, in ledger order.
-        ledger: the updated ledger to write once the build succeeds.
-        kept: the entries of rows the reader skipped (:attr:`Sheet.skipped`), to ship as last
-            shipped, in their own deck and unchanged, until the row is fixed or deleted (DESIGN.md
-            "Severity"); in ledger order.
-    """
-
-    overrides: dict[str, str]
-    reworded: tuple[Rewording, ...]
-    retired: tuple[LedgerEntry, ...]
-    ledger: Ledger
-    kept: tuple[LedgerEntry, ...] = ()
-
-
-def resolve(library: Library, ledger: Ledger, *, timestamp: int,
-            new_identity: Collection[str] = ()) -> Identities:
-    """Decide every note's GUID from the library and the ledger, and update the ledger.
-
-    Args:
-        library: the model just read.
-        ledger: the ledger as committed.
-        timestamp: the build's content timestamp (``source_date_epoch``).
-        new_identity: questions (compared by :func:`~cheatdeck.model.question_key`) that must
-            not inherit an old GUID through a rewording match (``build --new-identity``).
-
-    Returns:
-        The :class:`Identities`. A card with an ``ID`` column keeps the GUID of its ID, a card
-        whose own GUID is in the ledger keeps it, and only the remaining cards are offered to
-        :func:`~cheatdeck.ledger_match.match_rewordings` against the ledger entries of the same
-        sheet that no card claims. Fact rows keep their own GUID (no rewording match).
-
-    Raises:
-        LedgerError: a ``new_identity`` question is not a question of the library.
-    """
-    forced = {question_key(q) for q in new_identity}
-    unknown = forced - {c.key for s in library.sheets for c in s.cards}
-    if unknown:
-        raise LedgerError(f"--new-identity: no such question: {', '.join(sorted(unknown))}")
-    known = {e.guid: e for e in ledger.entries}
-    live = list(_live_entries(library, timestamp))
-    claimed = {entry.guid for entry, _ in live}
-    kept = _kept_as_shipped(library, ledger, claimed)
-    claimed |= {e.guid for e in kept}
-    overrides: dict[str, str] = {}
-    reworded: list[Rewording] = []
-    for sheet in library.sheets:
-        candidates = [Candidate(entry.guid, entry.question, entry.answer)
-                      for entry, card_key in live
-                      if entry.sheet == sheet.slug and card_key is not None
-                      and entry.guid not in known and card_key not in forced]
-        # Entries pinned by an ID keep that ID's identity only, and fact rows have none to match.
-        orphans = [e for e in ledger.entries if e.sheet == sheet.slug and e.guid not in claimed
-                   and not e.id and e.kind != "fact"]
-        for match in match_rewordings(candidates, orphans):
-            overrides[match.new_guid] = match.old_guid
-            reworded.append(match)
-    shipped: dict[str, LedgerEntry] = {}
-    for fresh, _ in live:
-        entry = replace(fresh, guid=overrides.get(fresh.guid, fresh.guid))
-        old = known.get(entry.guid)
-        if old is not None:
-            # An unchanged note keeps its line byte for byte (``last`` included).
-            entry = old if entry.same_content(old) else replace(entry, first=old.first)
-        shipped[entry.guid] = entry
-    for old in kept:
-        shipped[old.guid] = old
-    for old in ledger.entries:
-        if old.guid not in shipped:
-            shipped[old.guid] = old if old.retired else replace(old, retired=True,
-                                                                last=timestamp)
-    updated = Ledger(tuple(sorted(shipped.values(), key=lambda e: (e.sheet, e.guid))))
-    return Identities(overrides, tuple(reworded), updated.retired, updated, kept)
-
-
-def _kept_as_shipped(library: Library, ledger: Ledger,
-                     claimed: Collection[str]) -> tuple[LedgerEntry, ...]:
-    """The live ledger entries no card claims that a skipped row of the same sheet stands for:
-    same kind and ID, or (no ID) the same question key; a fact row also by its table."""
-    wanted: set[tuple[str, str, str, str]] = set()
-    for sheet in library.sheets:
-        for row in sheet.skipped:
-            if row.id:
-                wanted.add((sheet.slug, row.kind, "id", row.id))
-            elif row.question:
-                wanted.add((sheet.slug, row.kind, row.table, question_key(row.question)))
-    if not wanted:
-        return ()
-    return tuple(e for e in ledger.entries if not e.retired and e.guid not in claimed and (
-        (e.sheet, e.kind, "id", e.id) in wanted if e.id else
-        (e.sheet, e.kind, "|".join(e.columns), question_key(e.question)) in wanted))
-
-
-def _live_entries(library: Library,
-                  timestamp: int) -> Iterator[tuple[LedgerEntry, str | None]]:
-    """Yield a fresh entry (own GUID, ``first == last == timestamp``) per note of the library.
-
-    Each comes with the card's question key when it may take part in a rewording match (a card
-    without an ID), else None. Fact rows with no value are skipped: they make no note.
-    """
-    for sheet in library.sheets:
-        for section in sheet.sections:
-            new = partial(LedgerEntry, sheet=sheet.slug, section=section.slug,
-                          sheet_title=sheet.title, section_title=section.title,
-                          first=timestamp, last=timestamp)
-            for card in section.cards:
-                entry = new(guid=card_guid(sheet, card), kind=card.kind, id=card.id,
-                            question=card.question, answer=card.answer,
-                            extra=card.extra_field,
-                            columns=(), values=())
-                yield entry, (None if card.id or card.scope else card.key)
-            for table in section.fact_tables:
-                for row in table.rows:
-                    if any(row.values):
-                        entry = new(guid=fact_guid(sheet.slug, table, row), kind="fact", id="",
-                                    question=row.subject, answer="", extra="",
-                                    columns=table.columns, values=row.values)
-                        yield entry, None

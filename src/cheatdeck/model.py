@@ -183,7 +183,7 @@ class SkippedRow:
     """A row or bullet the reader skipped with a warning: it makes no note this build.
 
     Its note, if an earlier build shipped one, is kept as shipped (not retired) until the row is
-    fixed or deleted (DESIGN.md "Severity").
+    fixed or deleted (DESIGN.md "Severity"; ``plan.py``).
 
     Attributes:
         section: the slug of the section it is in.

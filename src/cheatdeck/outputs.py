@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cheatdeck.config import Config
-from cheatdeck.diagnostics import OutputError
+from cheatdeck.errors import OutputError
 
 OUTPUT_MARKER = ".cheatdeck-output"
 """File a build writes into the site folder and the dist folder: "cheatdeck made this folder,

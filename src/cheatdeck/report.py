@@ -114,12 +114,12 @@ class Printer:
                         self.line(f"    {self._paint(sign, kind)} {question}")
                     if len(shown) < len(questions):
                         self.line(f"    … and {len(questions) - len(shown)} more (-v lists all)")
+            if changes.kept:
+                self.line(f"  kept as shipped: {len(changes.kept)} (row skipped, see warnings)")
         for rewording in report.reworded:
             self.line(f"  reworded: {rewording.old_question!r} → {rewording.new_question!r} keeps "
                       f"its note ({rewording.rule}, similarity {rewording.ratio:.2f}); "
                       "`--new-identity QUESTION` makes it a new note")
-        if report.kept:
-            self.line(f"  kept as shipped: {len(report.kept)} (row skipped, see warnings)")
         if report.retired:
             self.line(f"  {len(report.retired)} retired note(s) shipped; in Anki, search "
                       "`tag:cheatdeck::retired` to find, suspend or delete them "

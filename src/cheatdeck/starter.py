@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cheatdeck.config import CONFIG_FILE, Config
-from cheatdeck.diagnostics import ConfigError, OutputError
+from cheatdeck.errors import ConfigError, OutputError
 from cheatdeck.files import write_atomic
 from cheatdeck.project import DEFAULT_SITE_CONFIG
 

@@ -14,17 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from cheatdeck.anki_notes import collect_notes, duplicate_guids
 from cheatdeck.anki_profile import find_collection
 from cheatdeck.anki_sync import SyncOutcome, sync_collection
 from cheatdeck.config import Config
-from cheatdeck.diagnostics import Diagnostic, SourceError, has_errors
+from cheatdeck.diagnostics import Diagnostic, has_errors
+from cheatdeck.errors import SourceError
 from cheatdeck.files import write_atomic
-from cheatdeck.ledger import LEDGER_FILE, Ledger, read_ledger_text, resolve
+from cheatdeck.ledger import LEDGER_FILE
+from cheatdeck.ledger_file import load_ledger, read_ledger_text
 from cheatdeck.markup import MarkupRenderer
+from cheatdeck.plan import plan_notes
 from cheatdeck.reader import read_paths
-from cheatdeck.reader.files import find_sheets
-from cheatdeck.source_date import source_date_epoch
+from cheatdeck.source_date import change_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,38 +84,37 @@ def run_sync(config: Config, options: SyncOptions, *, environ: Mapping[str, str]
     Raises:
         CollectionNotFound: no collection could be chosen.
         SourceError: the sheets have errors (or warnings, with ``strict``); nothing written.
-        LedgerError: the ledger cannot be read.
+        LedgerError: the ledger cannot be read, or is cut short or damaged.
         SyncError: the collection cannot be synced; it is unchanged.
     """
     path = find_collection(collection=options.collection, profile=options.profile,
                            environ=environ, platform=platform, home=home)
     source = config.path(config.source)
-    sources, _ = find_sheets([source])
     library, diagnostics = read_paths([source])
-    timestamp = source_date_epoch([*sources, *(Path(m.path) for m in library.media_files)],
-                                  environ)
-    ledger_path = source / LEDGER_FILE
-    ledger_text = read_ledger_text(ledger_path)
-    identities = resolve(library, Ledger.loads(ledger_text, path=ledger_path.as_posix()),
-                         timestamp=timestamp)
-    notes, warnings = collect_notes(
-        library, root_deck=config.deck, site_url=config.site_url,
-        renderer=MarkupRenderer(media=library.media_names),
-        guid_overrides=identities.overrides, retired=identities.retired, kept=identities.kept)
-    diagnostics = [*diagnostics, *warnings, *duplicate_guids(notes)]
     for diagnostic in diagnostics:
         emit(diagnostic)
     if has_errors(diagnostics) or (options.strict and diagnostics):
         raise SourceError(diagnostics)
+    ledger_path = source / LEDGER_FILE
+    ledger_text = read_ledger_text(ledger_path)
+    ledger = load_ledger(ledger_text, path=ledger_path, shipped="", new_ledger=False)
+    timestamp = change_time(environ)
+    # The same note plan as the build's: GUIDs, fields, kept and retired notes, note times.
+    plan = plan_notes(library, ledger, root_deck=config.deck, site_url=config.site_url,
+                      renderer=MarkupRenderer(media=library.media_names), now=timestamp)
+    for diagnostic in plan.diagnostics:
+        emit(diagnostic)
+    if options.strict and plan.diagnostics:
+        raise SourceError(list(plan.diagnostics))
 
     from cheatdeck.anki import default_card_style  # genanki loads only when syncing
 
     outcome = sync_collection(
-        path, notes, shipped=frozenset(e.guid for e in identities.ledger.entries),
+        path, plan.notes, shipped=frozenset(e.guid for e in plan.ledger().entries),
         root_deck=config.deck, style=default_card_style(),
         media=tuple((m.name, m.data) for m in library.media_files), timestamp=timestamp,
         delete_retired=options.delete_retired, dry_run=options.dry_run, now=now)
-    new_ledger = identities.ledger.dumps()
+    new_ledger = plan.ledger().dumps()
     if options.dry_run or new_ledger == ledger_text:
         return SyncReport(path, outcome, options.dry_run, None)
     write_atomic(ledger_path, new_ledger.encode("utf-8"))

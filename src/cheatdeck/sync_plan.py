@@ -1,6 +1,6 @@
 """What ``cheatdeck sync`` will do to a collection: a pure diff of the notes against it.
 
-Input: the notes cheatdeck ships (:class:`~cheatdeck.anki_notes.NoteSpec`, live and retired),
+Input: the notes cheatdeck ships (:class:`~cheatdeck.plan.PlannedNote`, live, kept and retired),
 the GUIDs the identity ledger has shipped, and a snapshot of the collection's notes with those
 GUIDs (:class:`CollectionNote`, read by :mod:`cheatdeck.sync`). Output: a :class:`SyncPlan`.
 No Anki import here, so the rules are testable on their own.
@@ -33,8 +33,9 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from cheatdeck.anki_notes import DECK_SEPARATOR, RETIRED_DECK_SUFFIX, RETIRED_TAG, NoteSpec
-from cheatdeck.ids import slug
+from cheatdeck.anki_notes import DECK_SEPARATOR, RETIRED_DECK_SUFFIX, RETIRED_TAG
+from cheatdeck.names import slug
+from cheatdeck.plan import PlannedNote as NoteSpec
 
 SUSPENDED = -1
 """Anki's card queue value of a suspended card."""

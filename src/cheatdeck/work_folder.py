@@ -18,7 +18,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from cheatdeck.diagnostics import OutputError
+from cheatdeck.errors import OutputError
 from cheatdeck.files import same_file_system
 
 WORK_DIR = Path("build/.cheatdeck")

@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from cheatdeck.diagnostics import Diagnostic
-from cheatdeck.ids import slug
+from cheatdeck.names import slug
 from cheatdeck.model import Block, Card, FactRow, FactTable, Prose, Section, Sheet, SourcePos
 from cheatdeck.reader.cells import count_cells, has_pipe, split_row
 from cheatdeck.reader.coverage import unread_lines

@@ -6,11 +6,10 @@ runs MkDocs; ``serve`` rebuilds on source changes while MkDocs live-reloads.
 
 from __future__ import annotations
 
-from cheatdeck.site.mkdocs_build import SiteBuildError, build_site, run_mkdocs, write_docs
+from cheatdeck.site.mkdocs_build import build_site, run_mkdocs, write_docs
 from cheatdeck.site.pages import render_site_pages, site_nav
 
 __all__ = [
-    "SiteBuildError",
     "build_site",
     "render_site_pages",
     "run_mkdocs",

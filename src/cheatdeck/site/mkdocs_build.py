@@ -20,18 +20,12 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from cheatdeck.diagnostics import CheatdeckError, OutputError
+from cheatdeck.errors import OutputError, SiteBuildError
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
 from cheatdeck.outputs import DOCS_MARKER
 from cheatdeck.site.pages import (ASSET_DIR, SECTION_PAGES, media_files, render_site_pages,
                                   site_nav)
-
-class SiteBuildError(CheatdeckError):
-    """MkDocs rejected the configuration or reported warnings in strict mode.
-
-    The message lists every warning MkDocs logged (e.g. a prose link to a missing page).
-    """
 
 
 def static_assets() -> dict[str, bytes]:

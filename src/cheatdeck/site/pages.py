@@ -17,8 +17,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-from cheatdeck.anki_notes import tag as anki_tag
-from cheatdeck.ids import section_anchors, slug
+from cheatdeck.names import section_anchors, section_page, slug, tag
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Card, FactTable, Library, Prose, Section, Sheet
 from cheatdeck.site.fragments import for_markdown, plain_text
@@ -50,18 +49,9 @@ ROOT_MEDIA = f"{MEDIA_DIR}/"
 are placed in ``quiz.html``)."""
 
 SECTION_MEDIA = f"../{MEDIA_DIR}/"
-"""Image ``src`` prefix on section pages (one folder down, :func:`section_path`)."""
+"""Image ``src`` prefix on section pages (one folder down, :func:`cheatdeck.names.section_page`)."""
 
 _ANSWER_LABELS = {"qa": "Answer", "gotcha": "Why"}
-
-
-def section_path(sheet: Sheet, section: Section) -> str:
-    """Return the docs-relative Markdown path of a section page: ``<sheet>/<section>.md``.
-
-    MkDocs (``use_directory_urls: false``) publishes it as ``<sheet>/<section>.html``, the URL the
-    Anki cards link to.
-    """
-    return f"{sheet.slug}/{section.slug}.md"
 
 
 def sheet_path(sheet: Sheet) -> str:
@@ -136,7 +126,7 @@ class _Context:
         return fragment
 
     def anchors(self, section: Section) -> tuple[str, ...]:
-        """The section's card anchors (:func:`cheatdeck.ids.section_anchors`, memoized)."""
+        """The section's card anchors (:func:`cheatdeck.names.section_anchors`, memoized)."""
         key = id(section)  # sections are frozen and outlive the call: id() is a stable key
         if key not in self.anchor_cache:
             self.anchor_cache[key] = section_anchors(section)
@@ -171,7 +161,7 @@ _ATTR_LIST_UNSAFE = str.maketrans({'"': "”", "{": "(", "}": ")", "\\": "∖"})
 
 
 def _card(ctx: _Context, card: Card, anchor: str, heading_id: str) -> str:
-    tags = [{"name": t, "href": ctx.tag_href(t)} for t in dict.fromkeys(anki_tag(t) for t in card.tags)]
+    tags = [{"name": t, "href": ctx.tag_href(t)} for t in dict.fromkeys(tag(t) for t in card.tags)]
     question = ctx.inline(card.question, SECTION_MEDIA)
     return ctx.env.get_template("card.md.j2").render(
         question=ctx.section_html(card.question),
@@ -327,7 +317,7 @@ def _home_page(ctx: _Context, library: Library, title: str, deck_file: str | Non
                 {
                     "emoji": escape(section.emoji),
                     "title": ctx.html(section.title),
-                    "path": section_path(sheet, section),
+                    "path": section_page(sheet, section),
                     "cards": section_cards(section),
                     "quiz_href": f"quiz.html#{sheet.slug}/{section.slug}",
                     "scope": f"{sheet.slug}/{section.slug}",
@@ -351,7 +341,7 @@ def _home_page(ctx: _Context, library: Library, title: str, deck_file: str | Non
 
 def _tag_anchors(library: Library) -> dict[str, str]:
     """Map every card tag (Anki form) to a unique page anchor on the tags page, sorted by tag."""
-    names = sorted({anki_tag(t) for s in library.sheets for c in s.cards for t in c.tags})
+    names = sorted({tag(t) for s in library.sheets for c in s.cards for t in c.tags})
     anchors: dict[str, str] = {}
     for name in names:
         base = "tag-" + slug(name)
@@ -367,9 +357,9 @@ def _tags_page(ctx: _Context, library: Library, anchors: dict[str, str]) -> str:
     entries: dict[str, list[dict[str, Any]]] = {name: [] for name in anchors}
     for sheet in library.sheets:
         for section in sheet.sections:
-            page = section_path(sheet, section)
+            page = section_page(sheet, section)
             for card, anchor in zip(section.cards, ctx.anchors(section), strict=True):
-                for name in dict.fromkeys(anki_tag(t) for t in card.tags):
+                for name in dict.fromkeys(tag(t) for t in card.tags):
                     entries[name].append(
                         {
                             "question": ctx.html(card.question),
@@ -403,7 +393,7 @@ def render_site_pages(
         renderer: the shared Markdown→HTML renderer, made with ``media=library.media_names``
             (a new one if omitted).
         guids: ``{own GUID: GUID to ship}`` of reworded questions
-            (:attr:`cheatdeck.ledger.Identities.overrides`): the quiz's study keys follow the
+            (:attr:`cheatdeck.plan.NotePlan.overrides`): the quiz's study keys follow the
             deck's GUIDs, so progress survives a rewording (none reworded if omitted).
 
     Returns:
@@ -423,7 +413,7 @@ def render_site_pages(
     for sheet in library.sheets:
         pages[sheet_path(sheet)] = _sheet_page(ctx, sheet)
         for section in sheet.sections:
-            pages[section_path(sheet, section)] = _section_page(ctx, sheet, section)
+            pages[section_page(sheet, section)] = _section_page(ctx, sheet, section)
         pages[print_path(sheet)] = _print_page(ctx, sheet)
     pages["tags.md"] = _tags_page(ctx, library, tag_anchors)
     pages["quiz.md"] = ctx.env.get_template("quiz.md.j2").render(

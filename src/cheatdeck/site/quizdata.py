@@ -18,6 +18,7 @@ from typing import Any
 
 from cheatdeck.ids import card_guid, fact_guid
 from cheatdeck.model import Library, Section, Sheet
+from cheatdeck.names import section_url
 from cheatdeck.site.fragments import plain_text
 
 _SCRIPT_UNSAFE = (
@@ -52,11 +53,11 @@ Inline = Callable[[str], str]
 """Inline Markdown → HTML fragment (``MarkupRenderer().inline`` or a cached wrapper of it)."""
 
 Anchors = Callable[[Section], tuple[str, ...]]
-"""Section → its cards' anchors (``ids.section_anchors`` or a cached wrapper of it)."""
+"""Section → its cards' anchors (``names.section_anchors`` or a cached wrapper of it)."""
 
 
 Guids = Mapping[str, str]
-"""``{own GUID: GUID to ship}`` for reworded questions (:attr:`cheatdeck.ledger.Identities.overrides`);
+"""``{own GUID: GUID to ship}`` for reworded questions (:attr:`cheatdeck.plan.NotePlan.overrides`);
 a card missing from it ships its own GUID (:mod:`cheatdeck.ids`)."""
 
 
@@ -85,7 +86,7 @@ def card_keys(sheet: Sheet, section: Section, guids: Guids) -> list[str]:
 def _section_cards(
     sheet: Sheet, section: Section, inline: Inline, anchors: Anchors, guids: Guids
 ) -> list[dict[str, str]]:
-    page = f"{sheet.slug}/{section.slug}.html"
+    page = section_url(sheet, section)
     cards = [
         {"q": inline(card.question), "a": inline(card.answer), "href": f"{page}#{anchor}"}
         for card, anchor in zip(section.cards, anchors(section), strict=True)

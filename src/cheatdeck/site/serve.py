@@ -23,7 +23,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
 
-from cheatdeck.diagnostics import CheatdeckError, SourceError
+from cheatdeck.errors import CheatdeckError, SourceError
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
 from cheatdeck.site.mkdocs_build import write_docs
