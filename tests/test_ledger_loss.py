@@ -129,3 +129,51 @@ def test_a_ledger_that_is_a_fifo_or_a_folder_is_a_one_line_error(project: Path) 
                             cwd=project, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert "source/cheatdeck.lock: the ledger is a folder; it must be a file" in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode")
+def test_an_unreadable_ledger_is_a_one_line_error(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = outputs(project)
+    lock(project).chmod(0)
+    try:
+        err = fails(capsys)
+    finally:
+        lock(project).chmod(0o644)
+    assert err == ("cheatdeck: error: source/cheatdeck.lock: cannot read the ledger: "
+                   "Permission denied\n")
+    assert outputs(project) == before
+
+
+def test_a_ledger_that_cannot_be_reached_is_a_one_line_error(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Unreadable even for root: a symbolic link that points at itself."""
+    lock(project).unlink()
+    lock(project).symlink_to("cheatdeck.lock")
+    before = outputs(project)
+    assert fails(capsys) == ("cheatdeck: error: source/cheatdeck.lock: cannot read the ledger: "
+                             "Too many levels of symbolic links\n")
+    assert outputs(project) == before
+
+
+def test_a_ledger_that_is_not_utf8_is_an_error_with_the_way_out(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = lock(project).read_bytes()
+    lock(project).write_bytes(data[:40] + b"\xff" + data[41:])
+    before = outputs(project)
+    err = fails(capsys)
+    assert "source/cheatdeck.lock: the ledger is not UTF-8 (invalid start byte at byte 40); " \
+        in err and WAY_OUT in err
+    assert outputs(project) == before
+
+
+def test_a_lost_ledger_on_a_projects_first_build_is_no_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No deck, no build state, git does not track it: nothing has shipped, so none is lost."""
+    (tmp_path / "source").mkdir()
+    shutil.copy(DATA / "sheet.md", tmp_path / "source" / "sheet.md")
+    (tmp_path / "pyproject.toml").write_text('[tool.cheatdeck]\ndeck = "Root"\n')
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--no-site"]) == 0
+    assert len(Ledger.loads(lock(tmp_path).read_text(encoding="utf-8")).entries) == 7

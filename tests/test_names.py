@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 import html
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from cheatdeck.ledger import Ledger
@@ -50,3 +52,18 @@ def test_the_site_imports_nothing_from_the_anki_side() -> None:
         imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
                      for alias in node.names}
         assert not imported & ANKI_SIDE, module.name
+
+
+def test_the_csv_export_reads_the_note_plan_without_genanki(tmp_path: Path) -> None:
+    """Issue 13: the CSV comes from the note plan, as the deck does, and never loads genanki."""
+    (tmp_path / "source").mkdir()
+    sheet = Path(__file__).parent / "data" / "ledger" / "sheet.md"
+    (tmp_path / "source" / "sheet.md").write_bytes(sheet.read_bytes())
+    (tmp_path / "pyproject.toml").write_text('[tool.cheatdeck]\ndeck = "Root"\n')
+    script = ("import sys; from cheatdeck.cli import main; code = main(['export', '--format', "
+              "'csv', '-o', 'notes.csv']); print(code, 'genanki' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=120)
+    assert result.stdout == "0 False\n", result.stderr
+    rows = (tmp_path / "notes.csv").read_text(encoding="utf-8").splitlines()
+    assert sum(1 for row in rows if not row.startswith("#")) == 7  # 6 Q&A/gotcha + 1 fact row

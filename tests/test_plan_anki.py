@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -236,3 +238,36 @@ def test_strict_still_fails_on_recorded_warnings(
     capsys.readouterr()
     assert main(["build", "--no-site", "--strict"]) == 1
     assert "warning:" in capsys.readouterr().err
+
+
+def test_two_git_clones_build_the_same_apkg_without_source_date_epoch(
+        tmp_path: Path, col: Collection) -> None:
+    """The issue's own words: clone one commit twice, build each (no SOURCE_DATE_EPOCH, a new
+    checkout's file times, a later wall clock), compare the bytes; then an edit in one clone
+    re-dates only the edited note, and Anki updates only it."""
+    origin = clone(tmp_path / "origin")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=origin, check=True)
+    subprocess.run([*git, "add", "."], cwd=origin, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "sheets"], cwd=origin, check=True)
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    built = []
+    for name in ("a", "b"):
+        subprocess.run(["git", "clone", "-q", str(origin), str(tmp_path / name)], check=True)
+        result = subprocess.run([sys.executable, "-m", "cheatdeck", "build", "--no-site"],
+                                cwd=tmp_path / name, env=env, capture_output=True, text=True,
+                                timeout=300)
+        assert result.returncode == 0, result.stderr
+        built.append((tmp_path / name / APKG).read_bytes())
+        assert subprocess.run(["git", "status", "--porcelain", "source"], cwd=tmp_path / name,
+                              capture_output=True, text=True).stdout == ""  # ledger unchanged
+    assert built[0] == built[1]
+    before = package_notes(tmp_path / "a" / APKG)
+    import_apkg(col, tmp_path / "a" / APKG)
+    edit(tmp_path / "a", "Byte Pair Encoding: merges", "Byte Pair Encoding: greedily merges")
+    subprocess.run([sys.executable, "-m", "cheatdeck", "build", "--no-site"],
+                   cwd=tmp_path / "a", env=env, check=True, capture_output=True, timeout=300)
+    after = package_notes(tmp_path / "a" / APKG)
+    redated = {g for g in after if after[g][0] != before[g][0]}
+    assert len(redated) == 1 and all(after[g][0] > before[g][0] for g in redated)
+    assert import_apkg(col, tmp_path / "a" / APKG) == (0, 1, 57)

@@ -340,3 +340,20 @@ def test_a_file_that_is_not_a_collection_is_refused(
     assert code == 1
     assert err.startswith(f"cheatdeck: error: {other.as_posix()}: not an Anki collection (")
     assert other.read_bytes() == content
+
+
+def test_a_lost_ledger_is_refused_before_the_collection_is_touched(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 11 item 2, for sync: a reworded question would otherwise be added again."""
+    assert main(["build", "--no-site"]) == 0  # the project has shipped a deck
+    first_sync(project, capsys)
+    path = collection_path(project)
+    before = digest(path)
+    (project / "source" / "cheatdeck.lock").unlink()
+    edit(project, "| What is BPE? |", "| What is byte pair encoding (BPE)? |")
+    code, err = sync(capsys)
+    assert code == 1
+    assert ("source/cheatdeck.lock: missing, but this project has shipped notes "
+            "(dist/root.apkg exists); restore it from version control") in err
+    assert digest(path) == before
+    assert not (project / "source" / "cheatdeck.lock").exists()

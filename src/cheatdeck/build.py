@@ -120,7 +120,7 @@ def identify(config: Config, options: BuildOptions, paths: Paths, inputs: Inputs
             would change; ``--new-identity`` names no question.
         SourceError: two notes would share a GUID.
     """
-    shipped = "" if inputs.ledger_text is not None else shipped_evidence(paths, inputs)
+    shipped = "" if inputs.ledger_text is not None else shipped_evidence(paths, inputs.previous)
     ledger = load_ledger(inputs.ledger_text, path=paths.ledger, shipped=shipped,
                          new_ledger=options.new_ledger)
     plan = plan_notes(library, ledger, root_deck=config.deck, site_url=config.site_url,

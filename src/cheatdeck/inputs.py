@@ -131,15 +131,20 @@ def up_to_date(inputs: Inputs, options: BuildOptions, paths: Paths) -> bool:
                for name, (want, there) in wanted.items() if want)
 
 
-def shipped_evidence(paths: Paths, inputs: Inputs) -> str:
+def shipped_evidence(paths: Paths, previous: BuildState | None) -> str:
     """Return why the project must have shipped notes before (``""``: no sign of it).
 
-    Signs: the deck file exists, the last build's state counts notes, or git tracks the ledger
-    (a fresh clone has neither of the others).
+    Args:
+        paths: the project's paths.
+        previous: the last build's state (:attr:`Inputs.previous`), if any.
+
+    Returns:
+        The first sign found, as words for the error: the deck file exists, the last build's
+        state counts notes, or git tracks the ledger (a fresh clone has neither of the others).
     """
     if paths.apkg.is_file():
         return f"{paths.apkg.as_posix()} exists"
-    if inputs.previous is not None and inputs.previous.counts[2]:
+    if previous is not None and previous.counts[2]:
         return f"the last build, recorded in {paths.state.as_posix()}, made notes"
     try:
         tracked = subprocess.run(["git", "ls-files", "--error-unmatch", "--", paths.ledger.name],

@@ -19,8 +19,9 @@ from cheatdeck.anki_sync import SyncOutcome, sync_collection
 from cheatdeck.config import Config
 from cheatdeck.diagnostics import Diagnostic, has_errors
 from cheatdeck.errors import SourceError
+from cheatdeck.changes import load_state
 from cheatdeck.files import write_atomic
-from cheatdeck.ledger import LEDGER_FILE
+from cheatdeck.inputs import Paths, shipped_evidence
 from cheatdeck.ledger_file import load_ledger, read_ledger_text
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.plan import plan_notes
@@ -84,7 +85,8 @@ def run_sync(config: Config, options: SyncOptions, *, environ: Mapping[str, str]
     Raises:
         CollectionNotFound: no collection could be chosen.
         SourceError: the sheets have errors (or warnings, with ``strict``); nothing written.
-        LedgerError: the ledger cannot be read, or is cut short or damaged.
+        LedgerError: the ledger cannot be read, is cut short or damaged, or is missing although
+            the project has shipped notes (:func:`cheatdeck.inputs.shipped_evidence`).
         SyncError: the collection cannot be synced; it is unchanged.
     """
     path = find_collection(collection=options.collection, profile=options.profile,
@@ -95,9 +97,12 @@ def run_sync(config: Config, options: SyncOptions, *, environ: Mapping[str, str]
         emit(diagnostic)
     if has_errors(diagnostics) or (options.strict and diagnostics):
         raise SourceError(diagnostics)
-    ledger_path = source / LEDGER_FILE
+    paths = Paths.of(config)
+    ledger_path = paths.ledger
     ledger_text = read_ledger_text(ledger_path)
-    ledger = load_ledger(ledger_text, path=ledger_path, shipped="", new_ledger=False)
+    # A lost ledger would sync reworded notes as new ones (duplicates), as for a build.
+    shipped = "" if ledger_text is not None else shipped_evidence(paths, load_state(paths.state))
+    ledger = load_ledger(ledger_text, path=ledger_path, shipped=shipped, new_ledger=False)
     timestamp = change_time(environ)
     # The same note plan as the build's: GUIDs, fields, kept and retired notes, note times.
     plan = plan_notes(library, ledger, root_deck=config.deck, site_url=config.site_url,
