@@ -111,7 +111,12 @@ def test_new_ledger_starts_again_on_purpose_keeping_what_is_still_valid(
     assert {e.guid for e in rebuilt.entries} == guids  # own GUIDs: nothing was reworded
     lock(project).unlink()
     assert main(["build", "--no-site", "--new-ledger"]) == 0
-    assert Ledger.loads(lock(project).read_text(encoding="utf-8")).entries
+    assert {e.guid for e in Ledger.loads(lock(project).read_text(encoding="utf-8")).entries} \
+        == guids
+    lock(project).write_text("", encoding="utf-8")  # emptied
+    assert main(["build", "--no-site", "--new-ledger"]) == 0
+    assert {e.guid for e in Ledger.loads(lock(project).read_text(encoding="utf-8")).entries} \
+        == guids
 
 
 def test_a_ledger_that_is_a_fifo_or_a_folder_is_a_one_line_error(project: Path) -> None:
@@ -177,3 +182,35 @@ def test_a_lost_ledger_on_a_projects_first_build_is_no_error(
     monkeypatch.chdir(tmp_path)
     assert main(["build", "--no-site"]) == 0
     assert len(Ledger.loads(lock(tmp_path).read_text(encoding="utf-8")).entries) == 7
+
+
+@pytest.mark.parametrize("form", ["CRLF", "no final newline"])
+def test_a_ledger_with_other_line_endings_is_the_same_ledger(
+        project: Path, capsys: pytest.CaptureFixture[str], form: str) -> None:
+    """git's core.autocrlf checks it out with CRLF; an editor may drop the last newline: neither
+    is damage, and neither makes a build or `--frozen` rewrite or refuse it."""
+    text = lock(project).read_text(encoding="utf-8")
+    changed = text.replace("\n", "\r\n") if form == "CRLF" else text[:-1]
+    lock(project).write_bytes(changed.encode("utf-8"))
+    assert main(["build", "--no-site", "--force", "--frozen"]) == 0
+    assert "notes: 0 added, 0 changed, 0 removed" in capsys.readouterr().err
+    assert lock(project).read_bytes() == changed.encode("utf-8")
+
+
+def test_a_question_with_a_line_separator_survives_the_ledger(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """JSON leaves U+2028 and U+0085 unescaped: the ledger splits lines on \\n only, or the next
+    build would call the file damaged."""
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "s.md").write_text(
+        "# S\n\n## A\n\n| Question | Answer |\n| --- | --- |\n"
+        "| What is a\u2028b\x85c? | x |\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[tool.cheatdeck]\ndeck = "Root"\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--no-site"]) == 0
+    [entry] = Ledger.loads(lock(tmp_path).read_text(encoding="utf-8")).entries
+    assert entry.question == "What is a\u2028b\x85c?"
+    capsys.readouterr()
+    assert main(["build", "--no-site", "--force", "--frozen"]) == 0
+    assert "notes: 0 added, 0 changed, 0 removed" in capsys.readouterr().err

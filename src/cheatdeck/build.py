@@ -27,7 +27,7 @@ from cheatdeck.ledger_file import load_ledger
 from cheatdeck.ledger_match import Rewording
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
-from cheatdeck.ledger import LEDGER_FILE, Ledger, describe_change
+from cheatdeck.ledger import LEDGER_FILE, Ledger, describe_change, same_text
 from cheatdeck.outputs import check_outputs, mark, planned_outputs
 from cheatdeck.plan import NotePlan, plan_notes
 from cheatdeck.reader import read_paths
@@ -125,7 +125,7 @@ def identify(config: Config, options: BuildOptions, paths: Paths, inputs: Inputs
                          new_ledger=options.new_ledger)
     plan = plan_notes(library, ledger, root_deck=config.deck, site_url=config.site_url,
                       renderer=renderer, now=now, new_identity=options.new_identity)
-    if options.frozen and plan.ledger().dumps() != inputs.ledger_text:
+    if options.frozen and not same_text(inputs.ledger_text, plan.ledger().dumps()):
         raise LedgerError(f"{paths.ledger.as_posix()}: would change with --frozen "
                           f"({describe_change(ledger, plan.ledger())}); run `cheatdeck build` "
                           "and commit it")
@@ -210,7 +210,7 @@ def _phases(config: Config, options: BuildOptions, paths: Paths, *, environ: Map
                              paths=paths, renderer=renderer, staging=staging)
     stamp = inputs.fingerprint
     new_ledger = plan.ledger().dumps()
-    if options.deck and new_ledger != inputs.ledger_text:  # recorded once shipped
+    if options.deck and not same_text(inputs.ledger_text, new_ledger):  # recorded once shipped
         write_atomic(paths.ledger, new_ledger.encode("utf-8"), tmp_dir=staging)
         outputs += ((paths.ledger, len(new_ledger.encode("utf-8"))),)
         stamp = fingerprint(config, options, list(inputs.sources), new_ledger,

@@ -167,7 +167,7 @@ class Ledger:
                 is not a valid entry, or a GUID appears twice; the message gives ``path:line``
                 and the way out.
         """
-        lines = text.splitlines()
+        lines = _lines(text)
         if not lines:
             raise LedgerError(f"{path}:1: the ledger is empty (it always holds a header line); "
                               + RESTORE_HINT.format(path=path))
@@ -184,7 +184,7 @@ class Ledger:
         reader = _V2Reader(path)
         entries = _entries(lines, path, reader.entry, accept_damage)
         if not accept_damage:
-            body = text[text.index("\n") + 1:] if "\n" in text else ""
+            body = "".join(line + "\n" for line in lines[1:])
             if header.get("notes") != len(entries):
                 raise LedgerError(
                     f"{path}:{len(lines)}: cut short: the header says {header.get('notes')} "
@@ -211,6 +211,20 @@ class Ledger:
 
 def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+def _lines(text: str) -> list[str]:
+    """The file's lines: split on ``\n`` only (JSON keeps U+2028 and U+0085 of a question
+    unescaped, and ``str.splitlines`` would cut the line there), a ``\r`` before it dropped
+    (git's ``core.autocrlf`` checks the file out with CRLF), no last empty line."""
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+def same_text(file_text: str | None, dumped: str) -> bool:
+    """True when a ledger file's text is :meth:`Ledger.dumps`'s ``dumped`` up to line endings
+    (CRLF from a Windows checkout, or no final newline): the file need not be rewritten."""
+    return file_text is not None and "".join(line + "\n" for line in _lines(file_text)) == dumped
 
 
 def _body_digest(body: str) -> str:

@@ -22,6 +22,7 @@ from cheatdeck.errors import SourceError
 from cheatdeck.changes import load_state
 from cheatdeck.files import write_atomic
 from cheatdeck.inputs import Paths, shipped_evidence
+from cheatdeck.ledger import same_text
 from cheatdeck.ledger_file import load_ledger, read_ledger_text
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.plan import plan_notes
@@ -120,7 +121,7 @@ def run_sync(config: Config, options: SyncOptions, *, environ: Mapping[str, str]
         media=tuple((m.name, m.data) for m in library.media_files), timestamp=timestamp,
         delete_retired=options.delete_retired, dry_run=options.dry_run, now=now)
     new_ledger = plan.ledger().dumps()
-    if options.dry_run or new_ledger == ledger_text:
+    if options.dry_run or same_text(ledger_text, new_ledger):
         return SyncReport(path, outcome, options.dry_run, None)
     write_atomic(ledger_path, new_ledger.encode("utf-8"))
     return SyncReport(path, outcome, False, ledger_path)
