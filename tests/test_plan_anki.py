@@ -271,3 +271,14 @@ def test_two_git_clones_build_the_same_apkg_without_source_date_epoch(
     redated = {g for g in after if after[g][0] != before[g][0]}
     assert len(redated) == 1 and all(after[g][0] > before[g][0] for g in redated)
     assert import_apkg(col, tmp_path / "a" / APKG) == (0, 1, 57)
+
+
+def test_the_stage_1_deck_ships_the_guids_it_always_had(project: Path) -> None:
+    """Existing users' decks keep working: the 58 GUIDs are those the ledger recorded when it
+    was first committed (format 1, ``stage-1-v1.lock``: byte for byte the file main shipped
+    before the note plan), so a re-import updates the notes learners have."""
+    v1 = Ledger.loads((Path(__file__).parent / "data" / "ledger" / "stage-1-v1.lock")
+                      .read_text(encoding="utf-8"))
+    shipped = package_notes(build(project))
+    assert len(shipped) == 58 and set(shipped) == {e.guid for e in v1.entries}
+    assert "cd623b37067361035e11bf69ba" in shipped  # What is BPE? (tests/test_ids.py)
