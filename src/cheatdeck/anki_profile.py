@@ -16,14 +16,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from cheatdeck.errors import CheatdeckError
+from cheatdeck.errors import CollectionNotFound
+
+__all__ = ["COLLECTION_FILE", "CollectionNotFound", "anki_data_dir", "find_collection",
+           "profiles"]
 
 COLLECTION_FILE = "collection.anki2"
 """The collection file in every profile folder."""
-
-
-class CollectionNotFound(CheatdeckError):
-    """No collection could be chosen: no data folder, no such profile, or several profiles."""
 
 
 def anki_data_dir(environ: Mapping[str, str], platform: str, home: Path) -> Path:

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from cheatdeck.anki_notes import FACT_FIELDS, FACT_MODEL_NAME, QA_FIELDS, QA_MODEL_NAME
 from cheatdeck.plan import PlannedNote as NoteSpec
-from cheatdeck.errors import CheatdeckError
+from cheatdeck.errors import SyncError
 from cheatdeck.files import write_atomic
 from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID
 from cheatdeck.sync_plan import CollectionCard, CollectionNote, SyncPlan, plan_sync
@@ -58,11 +58,6 @@ BACKUP_DIR = "cheatdeck-backups"
 """Folder, beside the collection file, that holds the backups ``cheatdeck sync`` makes."""
 
 INSTALL_HINT = "pip install 'cheatdeck[sync]'"
-
-
-class SyncError(CheatdeckError):
-    """The collection cannot be synced: in use, not a collection, incompatible, or Anki refused
-    a change. The collection is unchanged when this is raised."""
 
 
 @dataclass(frozen=True, slots=True)

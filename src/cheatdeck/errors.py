@@ -45,6 +45,16 @@ class LedgerError(CheatdeckError):
     ``path:line`` where it can and the way out."""
 
 
+class CollectionNotFound(CheatdeckError):
+    """``cheatdeck sync``: no collection could be chosen: no data folder, no such profile, or
+    several profiles (the message lists them)."""
+
+
+class SyncError(CheatdeckError):
+    """``cheatdeck sync``: the collection cannot be synced: in use, not a collection,
+    incompatible, or Anki refused a change. The collection is unchanged when this is raised."""
+
+
 class SiteBuildError(CheatdeckError):
     """MkDocs rejected the configuration or reported warnings in strict mode.
 
