@@ -27,7 +27,7 @@ from cheatdeck.anki import package_bytes, write_apkg
 from cheatdeck.build import BuildOptions
 from cheatdeck.cli import main
 from cheatdeck.config import Config
-from cheatdeck.inputs import fingerprint, image_files
+from cheatdeck.inputs import fingerprint, image_files, input_digest
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
 from cheatdeck.reader import read_paths
@@ -238,7 +238,8 @@ def test_an_edited_image_changes_the_build_fingerprint(tmp_path: Path) -> None:
     config = Config(root=tmp_path)
 
     def stamp() -> str:
-        return fingerprint(config, BuildOptions(), [source / "s.md"], "", image_files(source))
+        return fingerprint(input_digest(config, BuildOptions(), [source / "s.md"],
+                                        image_files(source)), "")
 
     assert image_files(source) == [source / "img" / "dot.png"]
     before = stamp()

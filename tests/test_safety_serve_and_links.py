@@ -19,6 +19,7 @@ from conftest import ROOT
 
 from cheatdeck.cli import main
 from cheatdeck.site.serve import host_allowed
+from cheatdeck.work_folder import project_lock
 
 SHEET = ROOT / "source" / "stage-1-llm-fundamentals.md"
 
@@ -135,3 +136,43 @@ def test_serve_checks_the_host_and_cleans_up_on_sigterm(project: Path, tmp_path:
         if server.poll() is None:
             server.kill()
     assert list(temp.iterdir()) == [], log.read_text()
+
+
+def test_serve_takes_the_project_lock_only_while_it_writes_and_builds(project: Path,
+                                                                     tmp_path: Path) -> None:
+    """serve writes the docs dir a build also writes: it waits while a build holds the project
+    lock (issue 11 item 4), and holds the lock only while writing and building, so a build
+    runs while the preview is up."""
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    log = tmp_path / "serve.log"
+    work = project / "build" / ".cheatdeck"
+    work.mkdir(parents=True)
+    with project_lock(work, command="a test", notify=lambda line: None), log.open("wb") as err:
+        server = subprocess.Popen([sys.executable, "-m", "cheatdeck", "serve", "--port",
+                                   str(port)], cwd=project, env=env, stdout=err, stderr=err)
+        deadline = time.monotonic() + 120
+        while b"waiting for" not in log.read_bytes():
+            assert server.poll() is None, log.read_text()
+            assert not (project / "build" / "docs").exists(), "written while a build held the lock"
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        assert f"cheatdeck: waiting for pid {os.getpid()}: a test since " in log.read_text()
+        assert not (project / "build" / "docs").exists()  # nothing written while it waits
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, log.read_text()
+            try:
+                status, body = _get(port, f"127.0.0.1:{port}")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.1)
+        assert status == 200 and b"Interview Cheat Sheets" in body
+        assert main(["build", "--no-deck"]) == 0  # not blocked by the running preview
+        assert (project / "site" / "index.html").is_file()
+        assert server.poll() is None
+    finally:
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=60) == 0, log.read_text()

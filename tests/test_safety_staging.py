@@ -19,6 +19,7 @@ import pytest
 from conftest import ROOT
 
 from cheatdeck.cli import main
+from cheatdeck.work_folder import project_lock
 
 GITIGNORE = "/dist/\n/site/\n/build/docs/\n/build/.cheatdeck-state.json\n"
 """Ignores the outputs only: the work folder must be ignored by its own ``.gitignore``."""
@@ -134,30 +135,126 @@ def _deck_text(apkg: Path) -> bytes:
         return archive.read("collection.anki2")
 
 
-@pytest.mark.xfail(strict=False, reason="known race, open (issue 11 item 4): in a fresh clone the "
-                   "second build sometimes ships the deck without the edit made between the two "
-                   "starts; see the stop-21 note")
-def test_two_builds_at_once_run_one_after_the_other(project: Path, tmp_path: Path) -> None:
-    owner = project / "build" / ".cheatdeck" / "build.owner"
-    first = _start_build(project, tmp_path / "first.log")
-    _wait_for(lambda: owner.is_file() and f"pid {first.pid}:" in owner.read_text()
-              or first.poll() is not None, "the first build to take the lock")
-    assert first.poll() is None
-    sheet = project / "source" / "big.md"  # an edit between the two starts
+def _holder(owner: Path) -> str:
+    """The lock holder's line, or "" (not written yet, or removed as the holder finished)."""
+    try:
+        return owner.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def _edit_sheet(project: Path) -> None:
+    sheet = project / "source" / "big.md"
     sheet.write_text(sheet.read_text(encoding="utf-8").replace("Answer 7-7 with", "EDITED answer"),
                      encoding="utf-8")
-    second_log = tmp_path / "second.log"
-    second = _start_build(project, second_log)
-    _wait_for(lambda: b"waiting for" in second_log.read_bytes() or second.poll() is not None,
-              "the second build to report the lock")
-    assert first.poll() is None, "the second build reported the lock after the first one ended"
-    line = second_log.read_text().splitlines()[0]
-    assert line.startswith(f"cheatdeck: waiting for pid {first.pid}: cheatdeck build since ")
-    assert line.endswith("to finish (it holds build/.cheatdeck/build.lock)")
-    assert first.wait(timeout=300) == 0
-    assert second.wait(timeout=300) == 0
-    # The second build saw the edit and wrote every output: deck, ledger and site agree.
+
+
+def _edit_site_name(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "site_name: Interview Cheat Sheets\n" in text
+    config.write_text(text.replace("site_name: Interview Cheat Sheets\n",
+                                   "site_name: EDITED site name\n"), encoding="utf-8")
+
+
+def _shows_sheet_edit(project: Path) -> None:
     assert b"EDITED answer" in _deck_text(project / "dist" / "interview-cheat-sheets.apkg")
     page = (project / "site" / "big-sheet" / "section-7.html").read_text(encoding="utf-8")
     assert "EDITED answer" in page
+
+
+def _shows_site_name_edit(project: Path) -> None:
+    assert "EDITED site name" in (project / "site" / "index.html").read_text(encoding="utf-8")
+
+
+EDITS = {"sheet": (_edit_sheet, _shows_sheet_edit),
+         "mkdocs.yml": (_edit_site_name, _shows_site_name_edit)}
+
+
+@pytest.mark.parametrize("moment, edited", [
+    ("lock taken", "sheet"),  # the issue's case: the first build may not have read yet
+    # The first build has read every input and is writing its site: it ships the old text, and
+    # must not record the edited inputs as built (the second build would then skip).
+    ("site staged", "sheet"),
+    ("site staged", "mkdocs.yml"),
+])
+def test_two_builds_at_once_run_one_after_the_other(project: Path, tmp_path: Path, moment: str,
+                                                    edited: str) -> None:
+    """Two real builds, an edit between their starts. The first build is stopped (SIGSTOP) at
+    ``moment`` while the edit is made and the second build starts and waits for the lock, so
+    the order is forced, not left to the machine's speed."""
+    owner = project / "build" / ".cheatdeck" / "build.owner"
+    staging = project / "build" / ".cheatdeck" / "staging"
+    make_edit, shows_edit = EDITS[edited]
+    first = _start_build(project, tmp_path / "first.log")
+    reached = {"lock taken": lambda: f"pid {first.pid}:" in _holder(owner),
+               "site staged": lambda: staging.is_dir() and any(staging.glob("*/site/*"))}[moment]
+    _wait_for(lambda: reached() or first.poll() is not None, f"the first build: {moment}")
+    first.send_signal(signal.SIGSTOP)
+    try:
+        assert first.poll() is None, (tmp_path / "first.log").read_text()
+        make_edit(project)
+        second_log = tmp_path / "second.log"
+        second = _start_build(project, second_log)
+        _wait_for(lambda: b"waiting for" in second_log.read_bytes() or second.poll() is not None,
+                  "the second build to report the lock")
+    finally:
+        first.send_signal(signal.SIGCONT)
+    line = second_log.read_text().splitlines()[0]
+    assert line.startswith(f"cheatdeck: waiting for pid {first.pid}: cheatdeck build since ")
+    assert line.endswith("to finish (it holds build/.cheatdeck/build.lock)")
+    assert first.wait(timeout=300) == 0, (tmp_path / "first.log").read_text()
+    assert second.wait(timeout=300) == 0, second_log.read_text()
+    # The second build saw the edit and wrote every output: deck, ledger and site agree.
+    shows_edit(project)
     assert not owner.exists()
+    # And the build after them is a no-op again: the state records what was built.
+    assert main(["build"]) == 0
+    shows_edit(project)
+
+
+def test_a_build_that_waited_for_the_lock_reads_its_inputs_after_the_wait(
+        project: Path, tmp_path: Path) -> None:
+    """The no-op check and the reading happen under the lock: a build that waited for another
+    process sees the edit made while it waited (it would skip, as unchanged, if it had
+    fingerprinted the sources before the wait)."""
+    assert main(["build"]) == 0  # the state is recorded: an unchanged build is a no-op
+    work = project / "build" / ".cheatdeck"
+    log = tmp_path / "waiting.log"
+    with project_lock(work, command="a test", notify=lambda line: None):
+        build = _start_build(project, log)
+        _wait_for(lambda: b"waiting for" in log.read_bytes() or build.poll() is not None,
+                  "the build to wait for the lock")
+        assert log.read_text().startswith(f"cheatdeck: waiting for pid {os.getpid()}: a test since ")
+        _edit_sheet(project)
+        time.sleep(0.5)
+        assert build.poll() is None  # still waiting
+    assert build.wait(timeout=300) == 0, log.read_text()
+    _shows_sheet_edit(project)
+
+
+def test_prune_ledger_waits_for_a_build(project: Path, tmp_path: Path) -> None:
+    """prune-ledger reads and rewrites the ledger, as a build does: it takes the project lock."""
+    assert main(["build", "--no-site"]) == 0
+    sheet = project / "source" / "big.md"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace(
+        "| What is item 0-0? | Answer 0-0 with `code` and *stress* |\n", ""), encoding="utf-8")
+    assert main(["build", "--no-site"]) == 0  # retires one note
+    ledger = project / "source" / "cheatdeck.lock"
+    before = ledger.read_text(encoding="utf-8")
+    log = tmp_path / "prune.log"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    with project_lock(project / "build" / ".cheatdeck", command="a test",
+                      notify=lambda line: None), log.open("wb") as err:
+        prune = subprocess.Popen([sys.executable, "-m", "cheatdeck", "prune-ledger"],
+                                 cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        _wait_for(lambda: b"waiting for" in log.read_bytes() or prune.poll() is not None,
+                  "prune-ledger to wait for the lock")
+        assert prune.poll() is None
+        assert ledger.read_text(encoding="utf-8") == before
+    assert prune.wait(timeout=120) == 0, log.read_text()
+    assert log.read_text().splitlines() == [
+        f"cheatdeck: waiting for pid {os.getpid()}: a test since "
+        + log.read_text().split(" since ", 1)[1].splitlines()[0],
+        f"source/cheatdeck.lock: dropped 1 retired note(s), kept 719"]
+    assert ledger.read_text(encoding="utf-8") != before

@@ -6,14 +6,18 @@ Every test runs the command in-process on a temporary project and a temporary An
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
 from cheatdeck.cli import main
+from cheatdeck.work_folder import project_lock
 from sync_fixtures import (ALIBI_ROW, DECK, T1, collection_path, contents, digest, edit,
                            history, import_apkg, note_id, opened, project, review, sync)
 
@@ -357,3 +361,48 @@ def test_a_lost_ledger_is_refused_before_the_collection_is_touched(
             "(dist/root.apkg exists); restore it from version control") in err
     assert digest(path) == before
     assert not (project / "source" / "cheatdeck.lock").exists()
+
+
+def test_sync_waits_for_a_build_and_writes_nothing_temporary_in_source(
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sync reads and rewrites the ledger, as a build does: it holds the project lock (issue 11
+    item 4), and the ledger's temp file goes to the work folder, never into source/ (item 3)."""
+    work = project / "build" / ".cheatdeck"
+    work.mkdir(parents=True)
+    path = collection_path(project)
+    ledger = project / "source" / "cheatdeck.lock"
+    before = digest(path)
+    log = tmp_path / "sync.log"
+    with project_lock(work, command="a test", notify=lambda line: None), log.open("wb") as err:
+        running = subprocess.Popen([sys.executable, "-m", "cheatdeck", "sync"], cwd=project,
+                                   stdout=subprocess.DEVNULL, stderr=err)
+        deadline = time.monotonic() + 120
+        while b"waiting for" not in log.read_bytes():
+            assert running.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        assert digest(path) == before and not ledger.exists()  # nothing done while waiting
+    assert running.wait(timeout=120) == 0, log.read_text()
+    lines = log.read_text().splitlines()
+    assert lines[0].startswith(f"cheatdeck: waiting for pid {os.getpid()}: a test since ")
+    assert lines[1] == f"synced {path.as_posix()}: " + COUNTS.format(7, 0, 0, 0, 0, 0)
+    assert ledger.is_file()
+
+    made: list[Path] = []
+    real_mkstemp = tempfile.mkstemp
+
+    def recording_mkstemp(*args: object, **kwargs: object) -> tuple[int, str]:
+        fd, name = real_mkstemp(*args, **kwargs)  # type: ignore[call-overload]
+        made.append(Path(name))
+        return fd, name
+
+    monkeypatch.setattr(tempfile, "mkstemp", recording_mkstemp)
+    edit(project, ALIBI_ROW, "")  # retires a note: the ledger is rewritten
+    shipped = ledger.read_text(encoding="utf-8")
+    code, err = sync(capsys)
+    assert code == 0, err
+    assert ledger.read_text(encoding="utf-8") != shipped
+    assert [p.parent for p in made if "cheatdeck.lock" in p.name] == [work / "staging"]
+    assert sorted(p.name for p in (project / "source").iterdir()) == ["cheatdeck.lock",
+                                                                      "sheet.md"]

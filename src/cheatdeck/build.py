@@ -21,8 +21,8 @@ from cheatdeck.config import Config
 from cheatdeck.diagnostics import Diagnostic, has_errors
 from cheatdeck.errors import LedgerError, OutputError, SourceError
 from cheatdeck.files import replace_dir, write_atomic
-from cheatdeck.inputs import (BuildOptions, Inputs, Paths, fingerprint, gather, shipped_evidence,
-                              up_to_date)
+from cheatdeck.inputs import (BuildOptions, Inputs, Paths, changed_since, fingerprint, gather,
+                              shipped_evidence, up_to_date)
 from cheatdeck.ledger_file import load_ledger
 from cheatdeck.ledger_match import Rewording
 from cheatdeck.markup import MarkupRenderer
@@ -213,8 +213,9 @@ def _phases(config: Config, options: BuildOptions, paths: Paths, *, environ: Map
     if options.deck and not same_text(inputs.ledger_text, new_ledger):  # recorded once shipped
         write_atomic(paths.ledger, new_ledger.encode("utf-8"), tmp_dir=staging)
         outputs += ((paths.ledger, len(new_ledger.encode("utf-8"))),)
-        stamp = fingerprint(config, options, list(inputs.sources), new_ledger,
-                            list(inputs.images))
+        stamp = fingerprint(inputs.digest, new_ledger)
+    if changed_since(inputs, config, options, paths):
+        stamp = ""  # the outputs may lack an edit made meanwhile: the next build runs
     built = tuple(name for name, wanted in (("deck", options.deck), ("site", options.site))
                   if wanted)
     if inputs.previous and inputs.previous.fingerprint == stamp:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TextIO
 
@@ -29,7 +30,7 @@ from cheatdeck.markdown import write_markdown
 from cheatdeck.model import Library
 from cheatdeck.outputs import check_outputs, planned_outputs
 from cheatdeck.project import find_root, site_config
-from cheatdeck.work_folder import WORK_DIR, open_work_folder
+from cheatdeck.work_folder import WORK_DIR, open_work_folder, project_lock
 from cheatdeck.reader import read_paths
 from cheatdeck.starter import write_starter
 from cheatdeck.report import Printer, library_counts
@@ -55,6 +56,10 @@ def _read(args: argparse.Namespace,
     if has_errors(diagnostics):
         raise SourceError(diagnostics)
     return library, diagnostics
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def _temp_folder(config: Config) -> Path:
@@ -150,7 +155,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                            check_only=args.check, force=args.force, frozen=args.frozen,
                            new_identity=tuple(args.new_identity), new_ledger=args.new_ledger)
     report = run_build(config, options, environ=os.environ, emit=printer.diagnostic,
-                       notify=lambda line: print(line, file=sys.stderr, flush=True))
+                       notify=_say)
     printer.build_summary(report, Path(".").resolve())  # paths as the user's shell sees them
     return cmd_serve(args, config) if args.serve else 0
 
@@ -164,7 +169,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
                           dry_run=args.dry_run, delete_retired=args.delete_retired,
                           strict=args.strict)
     report = run_sync(_config(args), options, environ=os.environ, platform=sys.platform,
-                      home=Path.home(), now=datetime.now(timezone.utc), emit=printer.diagnostic)
+                      home=Path.home(), now=datetime.now(timezone.utc), emit=printer.diagnostic,
+                      notify=_say)
     printer.sync_summary(report)
     return 0
 
@@ -173,11 +179,15 @@ def cmd_prune_ledger(args: argparse.Namespace) -> int:
     """``cheatdeck prune-ledger``: drop the retired entries of the identity ledger."""
     config = _config(args)
     path = config.path(config.source) / LEDGER_FILE
-    ledger = load_ledger(read_ledger_text(path), path=path, shipped="", new_ledger=False)
-    pruned = ledger.pruned()
-    dropped = len(ledger.entries) - len(pruned.entries)
-    if dropped:
-        write_atomic(path, pruned.dumps().encode("utf-8"), tmp_dir=_temp_folder(config))
+    work = config.path(WORK_DIR)
+    staging = open_work_folder(work)
+    # A build reads and rewrites the ledger: pruning between the two would be lost.
+    with project_lock(work, command="cheatdeck prune-ledger", notify=_say):
+        ledger = load_ledger(read_ledger_text(path), path=path, shipped="", new_ledger=False)
+        pruned = ledger.pruned()
+        dropped = len(ledger.entries) - len(pruned.entries)
+        if dropped:
+            write_atomic(path, pruned.dumps().encode("utf-8"), tmp_dir=staging)
     print(f"{path.as_posix()}: dropped {dropped} retired note(s), kept {len(pruned.entries)}",
           file=sys.stderr)
     return 0
@@ -200,6 +210,14 @@ def cmd_serve(args: argparse.Namespace, config: Config | None = None) -> int:
             raise SourceError(diagnostics)
         return library
 
+    work = config.path(WORK_DIR)
+    open_work_folder(work)
+
+    def lock() -> AbstractContextManager[None]:
+        # A build writes the same docs dir: one of them at a time (held only while reading the
+        # sheets, writing the pages or building the preview, so builds still run meanwhile).
+        return project_lock(work, command="cheatdeck serve", notify=_say)
+
     print(f"serving http://127.0.0.1:{args.port}/ (Ctrl-C stops); pages follow every edit in "
           f"{source.as_posix()}/; run `cheatdeck build` to write {config.dist.as_posix()}/ and "
           f"{config.site_dir.as_posix()}/", file=sys.stderr)
@@ -210,7 +228,7 @@ def cmd_serve(args: argparse.Namespace, config: Config | None = None) -> int:
     serve(load, source_dir=source, config_file=mkdocs_yml,
           docs_dir=config.path(config.docs_dir), title=config.deck, port=args.port,
           deck_path=apkg if apkg.is_file() else None,
-          site_name=config.deck if default_site else None)
+          site_name=config.deck if default_site else None, guard=lock)
     return 0
 
 

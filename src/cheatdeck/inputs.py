@@ -90,6 +90,7 @@ class Inputs:
         sources: the sheet files, sorted.
         images: the image files under the source folder (:func:`image_files`).
         ledger_text: the ledger's text, or None when there is no file.
+        digest: :func:`input_digest` of all but the ledger.
         fingerprint: :func:`fingerprint` of all of it.
         previous: the last build's state, if any.
     """
@@ -97,6 +98,7 @@ class Inputs:
     sources: tuple[Path, ...]
     images: tuple[Path, ...]
     ledger_text: str | None
+    digest: str
     fingerprint: str
     previous: BuildState | None
 
@@ -110,8 +112,21 @@ def gather(config: Config, options: BuildOptions, paths: Paths) -> Inputs:
     sources, _ = find_sheets([paths.source])
     ledger_text = read_ledger_text(paths.ledger)
     images = image_files(paths.source)
-    stamp = fingerprint(config, options, sources, ledger_text or "", images)
-    return Inputs(tuple(sources), tuple(images), ledger_text, stamp, load_state(paths.state))
+    # Hashed before the sheets are parsed: the fingerprint is never newer than the outputs.
+    digest = input_digest(config, options, sources, images)
+    return Inputs(tuple(sources), tuple(images), ledger_text, digest,
+                  fingerprint(digest, ledger_text or ""), load_state(paths.state))
+
+
+def changed_since(inputs: Inputs, config: Config, options: BuildOptions, paths: Paths) -> bool:
+    """True when an input other than the ledger differs from what :func:`gather` hashed: a sheet,
+    an image or ``mkdocs.yml`` edited, added or removed while the build ran (issue 11 item 4).
+
+    The outputs of such a build may lack the edit, so the build must not record the new inputs
+    as built (the next build would skip them).
+    """
+    sources, _ = find_sheets([paths.source])
+    return input_digest(config, options, sources, image_files(paths.source)) != inputs.digest
 
 
 def up_to_date(inputs: Inputs, options: BuildOptions, paths: Paths) -> bool:
@@ -178,15 +193,25 @@ def image_files(source: Path) -> list[Path]:
                   key=lambda p: p.as_posix())
 
 
-def fingerprint(config: Config, options: BuildOptions, sources: list[Path], ledger: str = "",
-                images: list[Path] | None = None) -> str:
-    """Return a hash of every input that shapes a build's outputs, so an unchanged rebuild can be
-    skipped.
+def fingerprint(digest: str, ledger: str) -> str:
+    """Return the no-op fingerprint of a build: the :func:`input_digest` of its inputs and the
+    identity ledger's text (it decides GUIDs, note times and retired notes), hashed together.
+
+    The ledger is hashed apart so that a build which rewrites it records the fingerprint of what
+    it built without reading the sources again: read again after the build, they may hold an
+    edit made meanwhile that the outputs lack (issue 11 item 4).
+    """
+    return hashlib.sha256(f"{digest}\nledger\n{len(ledger)}\n{ledger}".encode()).hexdigest()
+
+
+def input_digest(config: Config, options: BuildOptions, sources: list[Path],
+                 images: list[Path] | None = None) -> str:
+    """Return a hash of every input that shapes a build's outputs but the ledger
+    (:func:`fingerprint` adds it), so an unchanged rebuild can be skipped.
 
     Covers: cheatdeck's version and packaged templates and assets, the configuration, the
     ``--new-identity`` questions, ``mkdocs.yml``, each source file's and image file's
-    (:func:`image_files`) path and bytes, and the identity ledger's text (it decides GUIDs, note
-    times and retired notes). Not modification times, not ``SOURCE_DATE_EPOCH`` (note times come
+    (:func:`image_files`) path and bytes. Not modification times, not ``SOURCE_DATE_EPOCH`` (note times come
     from the ledger; ``touch source/*.md`` is a no-op), and no option that leaves the outputs as
     they are (``--strict``, ``--force``, ``--frozen``, ``--check``; ``--no-site``/``--no-deck``
     are compared per output by the build). An image that cannot be read counts by its error (the
@@ -196,7 +221,6 @@ def fingerprint(config: Config, options: BuildOptions, sources: list[Path], ledg
     config = dataclasses.replace(config, root=config.root.resolve())
     digest = hashlib.sha256(f"cheatdeck {__version__}\n{config!r}\n"
                             f"{options.new_identity!r}\n".encode())
-    digest.update(f"ledger\n{len(ledger)}\n{ledger}".encode())
     package = package_files("cheatdeck")
     for folder in ("templates", "assets"):
         for name, data in _walk(package / folder, folder + "/"):

@@ -28,6 +28,7 @@ from cheatdeck.markup import MarkupRenderer
 from cheatdeck.plan import plan_notes
 from cheatdeck.reader import read_paths
 from cheatdeck.source_date import change_time
+from cheatdeck.work_folder import WORK_DIR, open_work_folder, project_lock
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +69,10 @@ class SyncReport:
 
 def run_sync(config: Config, options: SyncOptions, *, environ: Mapping[str, str],
              platform: str, home: Path, now: datetime,
-             emit: Callable[[Diagnostic], None]) -> SyncReport:
-    """Run one sync.
+             emit: Callable[[Diagnostic], None],
+             notify: Callable[[str], None] | None = None) -> SyncReport:
+    """Run one sync, holding the project lock unless ``dry_run`` (it reads and rewrites the
+    ledger, as a build does: :func:`cheatdeck.work_folder.project_lock`, issue 11 item 4).
 
     Args:
         config: the project configuration.
@@ -79,6 +82,7 @@ def run_sync(config: Config, options: SyncOptions, *, environ: Mapping[str, str]
             ``SOURCE_DATE_EPOCH``, as for a build.
         now: the time that names the backup.
         emit: called with each diagnostic of the sheets, in order.
+        notify: called with one line when the sync must wait for a build (default: drop).
 
     Returns:
         The :class:`SyncReport`.
@@ -92,6 +96,20 @@ def run_sync(config: Config, options: SyncOptions, *, environ: Mapping[str, str]
     """
     path = find_collection(collection=options.collection, profile=options.profile,
                            environ=environ, platform=platform, home=home)
+    if options.dry_run:  # reads only, like `cheatdeck check`
+        return _sync(config, options, path, environ=environ, now=now, emit=emit, staging=None)
+    work = config.path(WORK_DIR)
+    staging = open_work_folder(work)
+    with project_lock(work, command="cheatdeck sync", notify=notify or (lambda line: None)):
+        return _sync(config, options, path, environ=environ, now=now, emit=emit,
+                     staging=staging)
+
+
+def _sync(config: Config, options: SyncOptions, path: Path, *, environ: Mapping[str, str],
+          now: datetime, emit: Callable[[Diagnostic], None],
+          staging: Path | None) -> SyncReport:
+    """The sync itself (:func:`run_sync`) of the collection file ``path``; ``staging`` is the
+    work folder's staging folder, for the ledger's temp file (None for a dry run)."""
     source = config.path(config.source)
     library, diagnostics = read_paths([source])
     for diagnostic in diagnostics:
@@ -123,5 +141,5 @@ def run_sync(config: Config, options: SyncOptions, *, environ: Mapping[str, str]
     new_ledger = plan.ledger().dumps()
     if options.dry_run or same_text(ledger_text, new_ledger):
         return SyncReport(path, outcome, options.dry_run, None)
-    write_atomic(ledger_path, new_ledger.encode("utf-8"))
+    write_atomic(ledger_path, new_ledger.encode("utf-8"), tmp_dir=staging)
     return SyncReport(path, outcome, False, ledger_path)

@@ -14,7 +14,7 @@ import signal
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +40,10 @@ class _Docs:
     """
 
     def __init__(self, load_library: Callable[[], Library], docs_dir: Path, title: str,
-                 deck_path: Path | None) -> None:
+                 deck_path: Path | None,
+                 guard: Callable[[], AbstractContextManager[object]] = nullcontext) -> None:
         self.load_library = load_library
+        self.guard = guard
         self.docs_dir = docs_dir
         self.title = title
         self.deck_path = deck_path
@@ -50,7 +52,12 @@ class _Docs:
         self.nav: list[dict[str, Any]] = []
 
     def regenerate(self) -> None:
-        """Read the sheets and rewrite the docs dir. Raises CheatdeckError on bad sources."""
+        """Read the sheets and rewrite the docs dir, holding ``guard``. Raises CheatdeckError on
+        bad sources."""
+        with self.guard():
+            self._regenerate()
+
+    def _regenerate(self) -> None:
         library = self.load_library()
         if library.media_names != self.media:  # the renderer's image map is fixed per instance
             self.media = library.media_names
@@ -141,6 +148,7 @@ def serve(
     port: int = 8000,
     stop: threading.Event | None = None,
     site_name: str | None = None,
+    guard: Callable[[], AbstractContextManager[object]] = nullcontext,
 ) -> None:
     """Serve the study site with live reload until interrupted (or ``stop`` is set).
 
@@ -156,6 +164,10 @@ def serve(
             and SIGHUP also stop it, and the temporary site folder is removed.
         site_name: overrides the config's ``site_name`` (the packaged default config); None
             keeps it.
+        guard: returns a context held while the sheets are read and the docs dir written, and
+            while MkDocs builds from it: the project lock
+            (:func:`cheatdeck.work_folder.project_lock`), since ``cheatdeck build`` writes
+            the same docs dir. Held only for those moments, so a build can run while serving.
 
     Requests whose ``Host`` header is not 127.0.0.1/localhost (with this port) get 403
     (:func:`host_allowed`).
@@ -163,23 +175,24 @@ def serve(
     Raises:
         CheatdeckError: the first reading of the sources failed, or the docs dir is not ours.
     """
-    docs = _Docs(load_library, docs_dir, title, deck_path)
+    docs = _Docs(load_library, docs_dir, title, deck_path, guard)
     docs.regenerate()
     site_dir = Path(tempfile.mkdtemp(prefix="cheatdeck-site-"))
     serve_url = f"http://{host}:{port}/"
 
     def builder() -> None:
-        config = load_config(
-            config_file=str(config_file),
-            docs_dir=str(docs_dir.resolve()),
-            site_dir=str(site_dir),
-            nav=docs.nav,
-            not_in_nav=SECTION_PAGES,
-        )
-        if site_name is not None:
-            config.site_name = site_name
-        config.site_url = serve_url
-        build(config, serve_url=serve_url)
+        with guard():  # a build must not rewrite the docs dir while MkDocs reads it
+            config = load_config(
+                config_file=str(config_file),
+                docs_dir=str(docs_dir.resolve()),
+                site_dir=str(site_dir),
+                nav=docs.nav,
+                not_in_nav=SECTION_PAGES,
+            )
+            if site_name is not None:
+                config.site_name = site_name
+            config.site_url = serve_url
+            build(config, serve_url=serve_url)
 
     server = _LoopbackServer(builder=builder, host=host, port=port, root=str(site_dir))
     server.watch(str(docs_dir))
