@@ -1,22 +1,10 @@
 """Apply a :class:`~cheatdeck.sync_plan.SyncPlan` to the learner's collection, or nothing.
 
 The only module that imports the ``anki`` package (the engine of Anki desktop, installed with
-``pip install 'cheatdeck[sync]'``). How it keeps the collection whole:
+``pip install 'cheatdeck[sync]'``). It opens only a working copy of the collection, under Anki's
+own lock, and writes it back with a backup first (:mod:`cheatdeck.collection_file`); the dry
+run throws the copy away, so the original is never opened by Anki's engine. Besides:
 
-* **Anki desktop open → refuse.** Anki holds an exclusive SQLite lock on ``collection.anki2``
-  while a profile is open (measured: a second ``Collection(path)`` fails "Anki already open").
-  cheatdeck takes the same lock (``locking_mode=EXCLUSIVE``, ``BEGIN EXCLUSIVE``, which writes
-  nothing) for the whole sync, so it cannot start while Anki has the file and Anki cannot open
-  it until the sync is done. A non-empty ``-wal`` file next to it means an open or crashed Anki:
-  refused too (replacing the file would orphan that journal).
-* **All or nothing.** The sync works on a copy in a private folder beside the collection; only
-  after every change succeeded is the copy written into the original, in one SQLite
-  transaction (:func:`_write_back`), so a failure at any point (or a killed process) leaves
-  the original as it was. The dry run
-  opens the copy too and throws it away: the original is never opened by Anki's engine.
-* **Backup first.** Just before that write, the original's bytes are copied to
-  ``cheatdeck-backups/collection-<UTC time>.anki2`` beside it (never overwriting a file); the
-  path is reported. Restoring is copying it back over ``collection.anki2`` with Anki closed.
 * **No schema change after the first sync.** Note types are created once, with the package's
   constant ids (so ``.apkg`` imports keep matching them); later syncs change only their CSS and
   template text, which Anki treats as a normal change. Fields are never changed: a collection
@@ -27,17 +15,14 @@ The only module that imports the ``anki`` package (the engine of Anki desktop, i
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cheatdeck.anki_notes import FACT_FIELDS, FACT_MODEL_NAME, QA_FIELDS, QA_MODEL_NAME
+from cheatdeck.collection_file import backup, exclusive, rollback_journal, working_copy, write_back
 from cheatdeck.plan import PlannedNote as NoteSpec
 from cheatdeck.errors import SyncError
 from cheatdeck.files import write_atomic
@@ -53,9 +38,7 @@ NOTE_TYPE_IDS = {"qa": QA_MODEL_ID, "fact": FACT_MODEL_ID}
 """The note types' constant ids (:mod:`cheatdeck.ids`), by :data:`~cheatdeck.anki_notes.NoteType`."""
 
 NOTE_TYPE_NAMES = {"qa": QA_MODEL_NAME, "fact": FACT_MODEL_NAME}
-
-BACKUP_DIR = "cheatdeck-backups"
-"""Folder, beside the collection file, that holds the backups ``cheatdeck sync`` makes."""
+"""The note types' names, by kind, for the report."""
 
 INSTALL_HINT = "pip install 'cheatdeck[sync]'"
 
@@ -110,7 +93,7 @@ def sync_collection(path: Path, notes: Sequence[NoteSpec], *, shipped: frozenset
         from anki.errors import AnkiException
     except ImportError:
         raise SyncError(f"cheatdeck sync needs the anki package: {INSTALL_HINT}") from None
-    with _exclusive(path) as lock, _staging(path) as staged:
+    with exclusive(path) as lock, working_copy(path) as staged:
         try:
             col = Collection(str(staged))
         except AnkiException as exc:
@@ -140,96 +123,12 @@ def sync_collection(path: Path, notes: Sequence[NoteSpec], *, shipped: frozenset
             raise SyncError(f"{path.as_posix()}: Anki refused a change ({exc}); the collection "
                             "is unchanged") from None
         finally:
-            col.close(downgrade=_rollback_journal(path))
-        backup = _backup(path, now)
+            col.close(downgrade=rollback_journal(path))
+        saved = backup(path, now)
         for name, data in new_media:
             write_atomic(media_dir / name, data)
-        _write_back(staged, lock)
-    return SyncOutcome(plan, names, tuple(n for n, _ in new_media), backup)
-
-
-@contextmanager
-def _exclusive(path: Path) -> Iterator[sqlite3.Connection]:
-    """Hold Anki's own lock on the collection for the block (yielding the connection that
-    holds it); refuse if someone else holds it."""
-    wal = Path(f"{path}-wal")
-    in_use = (f"{path.as_posix()}: Anki has this collection open (or did not close cleanly): "
-              "close Anki (or open and close it once), then sync again; or import the .apkg "
-              "instead (File → Import)")
-    if wal.is_file() and wal.stat().st_size:
-        raise SyncError(in_use)
-    connection = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        connection.execute("PRAGMA locking_mode=EXCLUSIVE")
-        connection.execute("BEGIN EXCLUSIVE")
-        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
-    except sqlite3.OperationalError as exc:
-        connection.close()
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise SyncError(in_use) from None
-        raise SyncError(f"{path.as_posix()}: not an Anki collection ({exc})") from None
-    except sqlite3.DatabaseError as exc:
-        connection.close()
-        raise SyncError(f"{path.as_posix()}: not an Anki collection ({exc})") from None
-    try:
-        if not {"col", "notes", "cards"} <= tables:
-            raise SyncError(f"{path.as_posix()}: not an Anki collection (no notes table)")
-        yield connection
-    finally:
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")  # nothing was written through this connection
-        connection.close()
-
-
-def _write_back(staged: Path, lock: sqlite3.Connection) -> None:
-    """Copy the synced database into the original through the connection holding its lock.
-
-    SQLite's online backup writes every page in one transaction of the destination, so the
-    original is either wholly old or wholly new, even if the process dies half-way (its journal
-    undoes or completes it). Unlike renaming a file over it, this works while the lock is held
-    (Windows refuses to replace an open file) and keeps the file itself (its permissions).
-    """
-    lock.execute("ROLLBACK")  # end the read transaction; EXCLUSIVE locking mode keeps the lock
-    source = sqlite3.connect(staged)
-    try:
-        source.backup(lock)
-    finally:
-        source.close()
-
-
-@contextmanager
-def _staging(path: Path) -> Iterator[Path]:
-    """Yield a copy of the collection in a private folder beside it; remove the folder after."""
-    folder = Path(tempfile.mkdtemp(dir=path.parent, prefix=".cheatdeck-sync-"))
-    try:
-        staged = folder / "collection.anki2"
-        shutil.copyfile(path, staged)
-        yield staged
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _rollback_journal(path: Path) -> bool:
-    """True when the original is in rollback-journal mode (SQLite header bytes 18–19 are 1):
-    the synced copy is closed the same way, so Anki finds the file as it left it."""
-    with path.open("rb") as file:
-        return file.read(20)[18:20] == b"\x01\x01"
-
-
-def _backup(path: Path, now: datetime) -> Path:
-    """Copy ``path`` to ``cheatdeck-backups/collection-<time>.anki2``; never overwrite."""
-    folder = path.parent / BACKUP_DIR
-    folder.mkdir(exist_ok=True)
-    stem = f"{path.stem}-{now.strftime('%Y%m%d-%H%M%S')}"
-    for number in range(1000):
-        target = folder / (f"{stem}.anki2" if not number else f"{stem}-{number}.anki2")
-        try:
-            with path.open("rb") as source, target.open("xb") as out:
-                shutil.copyfileobj(source, out)
-            return target
-        except FileExistsError:
-            continue
-    raise SyncError(f"{folder.as_posix()}: cannot name a new backup")
+        write_back(staged, lock)
+    return SyncOutcome(plan, names, tuple(n for n, _ in new_media), saved)
 
 
 def _note_type_changes(col: Collection, style: CardStyle) -> list[dict[str, Any]]:
