@@ -4,8 +4,13 @@
 card at sizes n/4 and n, and the ratio of the two: about 4 for linear time, 16 for quadratic
 (ratios of times under ~10 ms are noise).
 The inputs of issue 7 item 3 are here at their stated sizes: 100,000 pipes on one line, 50,000
-nested emphasis markers, a 1 MB cell and a 10 MB sheet. tests/test_hardening_linear.py runs the
-same generators at small sizes.
+nested emphasis markers, a 1 MB cell and a 10 MB sheet. tests/test_hardening_hostile.py reads and
+renders the same generators at small sizes and checks what they give (no clock in the tests).
+
+``python -m benchmarks.hostile --growth`` is the quick check that was once a unit test (it flaked
+on a loaded machine): each input at n and 4n (n = 10,000; the 10 MB sheet at 250,000 and
+1,000,000 characters), best of three, read + render; linear time gives a ratio near 4, quadratic
+near 16. It fails (exit 1) when a 4n run takes more than 8× its n run + 20 ms.
 
 A second table times whole site builds (read, render pages, MkDocs) for the inputs of issue 11
 item 6 at n/4 and n: ``<sup>`` nested 5,000 → 20,000 deep in one cell, and 625 → 2,500
@@ -14,6 +19,7 @@ one-card sections (the nav once listed every section on every page). The goal: r
 
 from __future__ import annotations
 
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -102,6 +108,46 @@ def best_time(text: str, markup: MarkupRenderer | None, runs: int = 3) -> tuple[
     return min(t[0] for t in times), min(t[1] for t in times)
 
 
+GROWTH_N = 10_000
+"""n for :func:`growth`: the 4n run takes milliseconds to a second (markdown-it's inline parser
+costs about 10 µs per bracket or emphasis marker)."""
+
+GROWTH_SIZES = {"10 MB sheet": (250_000, 1_000_000)}
+"""Inputs that :func:`growth` times at other sizes than ``GROWTH_N`` and 4 × ``GROWTH_N``."""
+
+GROWTH_BOUND = 8.0
+"""A 4n run may take this many times its n run (+ 20 ms): room for a loaded machine, far below
+the 16 of quadratic time."""
+
+
+def growth(names: list[str] | None = None) -> list[tuple[str, int, float, float, bool]]:
+    """Time each hostile input (``names``, default all) at n and 4n, best of three, read +
+    render (the 10 MB sheet: read only, as its cards are plain).
+
+    Returns:
+        ``(name, n, seconds at n, seconds at 4n, within GROWTH_BOUND)`` per input.
+    """
+    rows = []
+    for name in names or list(HOSTILE):
+        make, _ = HOSTILE[name]
+        small_n, large_n = GROWTH_SIZES.get(name, (GROWTH_N, 4 * GROWTH_N))
+        markup = None if name in GROWTH_SIZES else MarkupRenderer()
+        small, large = (sum(best_time(make(n), markup)) for n in (small_n, large_n))
+        rows.append((name, small_n, small, large, large < GROWTH_BOUND * small + 0.02))
+    return rows
+
+
+def main_growth() -> int:
+    """Print :func:`growth` as a Markdown table; return 1 if an input grew faster than linear."""
+    print(f"| input | n → 4n | read + render s | ratio | ≤ {GROWTH_BOUND:g}× |\n|---|---|---|---|---|")
+    failed = 0
+    for name, n, small, large, ok in growth():
+        failed += not ok
+        print(f"| {name} | {n:,} → {4 * n:,} | {small:.4f} → {large:.4f} "
+              f"| {large / max(small, 1e-4):.1f} | {'yes' if ok else '**NO**'} |", flush=True)
+    return 1 if failed else 0
+
+
 def main() -> None:
     """Print a Markdown table: per input, read and render seconds at n/4 and n, and the ratios."""
     markup = MarkupRenderer()
@@ -120,4 +166,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--growth"]:
+        raise SystemExit(main_growth())
     main()
