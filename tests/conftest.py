@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from cheatdeck.model import Library
 from cheatdeck.diagnostics import has_errors
+from cheatdeck.model import Library
 from cheatdeck.reader import read_text
 
 DATA = Path(__file__).parent / "data"

@@ -13,10 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import anki.collection  # noqa: F401  (before any anki.scheduler module: circular import)
+import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
 from cheatdeck.cli import main
 
 DATA = Path(__file__).parent / "data" / "ledger"

@@ -13,26 +13,26 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 import anki.collection  # noqa: F401  (before any anki.scheduler module: circular import, FIELD-NOTES)
+import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from deck_fixtures import deck_of
+
 from cheatdeck.anki import (
     FACT_MODEL_NAME,
     QA_MODEL_NAME,
     DeckBuild,
     default_card_style,
     package_bytes,
-    write_apkg,
 )
 from cheatdeck.anki_notes import cloze_text, deck_name
 from cheatdeck.errors import ConfigError, OutputError, SourceError
+from cheatdeck.files import write_atomic
 from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID, card_guid
-from cheatdeck.names import deck_slug, note_tags
 from cheatdeck.model import Card, FactRow, FactTable, Library, Section, Sheet, SourcePos
+from cheatdeck.names import deck_slug, note_tags
 from cheatdeck.reader import read_paths, read_text
 from cheatdeck.source_date import change_time
-from deck_fixtures import deck_of
 
 SEED = Path(__file__).parent / "data" / "seed" / "stage-1-verbatim.txt"
 GOLDEN = Path(__file__).parent / "data" / "anki"
@@ -62,7 +62,7 @@ def seed_library(text: str | None = None, tmp_path: Path | None = None) -> Libra
 
 
 def write(build: DeckBuild, path: Path) -> Path:
-    write_apkg(build, path)
+    write_atomic(path, package_bytes(build))
     return path
 
 
@@ -252,7 +252,8 @@ def test_added_question_is_new_removed_question_is_kept(col: Collection, tmp_pat
     log = import_apkg(col, write(grown, tmp_path / "v2.apkg"))
     assert (grown.note_count, len(log.new), col.note_count(), col.card_count()) == (59, 1, 59, 83)
 
-    removed_row = "| What is BPE? | Byte Pair Encoding: merges frequent character pairs iteratively to build subword vocab |\n"
+    removed_row = ("| What is BPE? | Byte Pair Encoding: merges frequent character pairs iteratively to "
+                   "build subword vocab |\n")
     shrunk_text = added.replace(removed_row, "")
     shrunk = deck_of(seed_library(shrunk_text, tmp_path), root_deck=ROOT, timestamp=T1 + 120)
     log = import_apkg(col, write(shrunk, tmp_path / "v3.apkg"))
@@ -312,7 +313,7 @@ def test_writing_leaves_no_temporary_file(
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    write_apkg(seed_build, tmp_path / "out" / "deck.apkg")
+    write_atomic(tmp_path / "out" / "deck.apkg", package_bytes(seed_build))
     assert list(scratch.iterdir()) == []
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["deck.apkg"]
 
@@ -322,16 +323,16 @@ def test_later_timestamp_changes_the_package(seed_build: DeckBuild) -> None:
     assert package_bytes(later) != package_bytes(seed_build)
 
 
-def test_write_apkg_replaces_and_reports_unwritable_path(seed_build: DeckBuild, tmp_path: Path) -> None:
+def test_package_write_replaces_and_reports_unwritable_path(seed_build: DeckBuild, tmp_path: Path) -> None:
     target = tmp_path / "dist" / "deck.apkg"
     target.parent.mkdir()
     target.write_bytes(b"old")
-    write_apkg(seed_build, target)
+    write_atomic(target, package_bytes(seed_build))
     assert target.read_bytes() == package_bytes(seed_build)
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(OutputError, match="not-a-dir/deck.apkg"):
-        write_apkg(seed_build, blocker / "deck.apkg")
+        write_atomic(blocker / "deck.apkg", package_bytes(seed_build))
 
 
 # --- content that must stay text ------------------------------------------------------------

@@ -8,6 +8,8 @@ hypothesis profile (``ci`` bounded, ``HYPOTHESIS_PROFILE=full`` for long runs; t
 
 from __future__ import annotations
 
+from conftest import SEED
+from deck_fixtures import deck_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,8 +19,6 @@ from cheatdeck.model import Library, Sheet
 from cheatdeck.reader import read_text
 from cheatdeck.site import render_site_pages
 from cheatdeck.site.fragments import for_markdown
-from conftest import SEED
-from deck_fixtures import deck_of
 
 SEED_LINES = SEED.read_text(encoding="utf-8").split("\n")
 CONTROL = ["\x00", "\x01", "\x08", "\t", "\x0b", "\x0c", "\x1b", "\x1c", "\x7f", "\x85",
@@ -54,7 +54,7 @@ def mutated_seed(draw: st.DrawFn) -> str:
         if not lines:
             lines = [""]
     ends = draw(st.lists(st.sampled_from(LINE_ENDS), min_size=len(lines), max_size=len(lines)))
-    return "".join(line + end for line, end in zip(lines, ends))
+    return "".join(line + end for line, end in zip(lines, ends, strict=True))
 
 
 def _check_positions(text: str, diagnostics: list[Diagnostic]) -> None:

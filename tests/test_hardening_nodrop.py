@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from hypothesis import HealthCheck, given, settings
+from test_hardening_fuzz import mutated_seed
 
 from cheatdeck.reader import read_text
-from test_hardening_fuzz import mutated_seed
 
 HEAD = "# S\n\n## A\n\n"
 ROW = ("line looks like a table row but is not in a table: no card made, kept as text\n"

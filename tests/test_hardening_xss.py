@@ -11,16 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, Page
-
 import anki.collection  # noqa: F401  (before any anki.scheduler module: circular import, FIELD-NOTES)
+import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
-from cheatdeck.anki import write_apkg
+from deck_fixtures import deck_of
+from playwright.sync_api import Browser, Page
+from site_fixtures import build_test_site, launch_chromium, serve_directory
+
+from cheatdeck.anki import package_bytes
+from cheatdeck.files import write_atomic
 from cheatdeck.model import Library
 from cheatdeck.reader import read_text
-from deck_fixtures import deck_of
-from site_fixtures import build_test_site, launch_chromium, serve_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.anki]
 
@@ -108,7 +109,7 @@ def test_the_check_catches_a_live_payload(page: Page) -> None:
 
 def test_anki_card_html_is_inert_in_chromium(library: Library, tmp_path: Path, page: Page) -> None:
     build = deck_of(library, root_deck="XSS", timestamp=1_767_225_600)
-    write_apkg(build, tmp_path / "xss.apkg")
+    write_atomic(tmp_path / "xss.apkg", package_bytes(build))
     col = Collection(str(tmp_path / "collection.anki2"))
     try:
         col.import_anki_package(ImportAnkiPackageRequest(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID, deck_id, note_guid
-from cheatdeck.names import section_anchors, slug
 from cheatdeck.model import Card, Section
+from cheatdeck.names import section_anchors, slug
 
 
 def test_guids_are_pinned_and_ignore_case_space_and_final_question_mark() -> None:

@@ -12,10 +12,10 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 import anki.collection  # noqa: F401  (before any anki.scheduler module: circular import, FIELD-NOTES)
+import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
 from cheatdeck.cli import main
 from cheatdeck.ids import note_guid
 

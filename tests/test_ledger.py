@@ -20,9 +20,9 @@ from cheatdeck.anki import build_package, package_bytes
 from cheatdeck.build import BuildOptions, run_build
 from cheatdeck.cli import main
 from cheatdeck.config import load_config
+from cheatdeck.errors import LedgerError
 from cheatdeck.ids import card_guid
 from cheatdeck.ledger import Ledger, LedgerEntry
-from cheatdeck.errors import LedgerError
 from cheatdeck.ledger_match import SIMILARITY, Candidate, match_rewordings
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library

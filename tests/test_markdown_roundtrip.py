@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cheatdeck.diagnostics import has_errors
-from cheatdeck.names import slug
 from cheatdeck.markdown import write_markdown
 from cheatdeck.model import Card, FactRow, FactTable, Prose, Section, Sheet, question_key
+from cheatdeck.names import slug
 from cheatdeck.reader import read_text
 from cheatdeck.reader.tokens import clean
 

@@ -17,23 +17,24 @@ import zlib
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-from conftest import ROOT
-from playwright.sync_api import Route
-
 import anki.collection  # noqa: F401  (before anki.scheduler: circular import, FIELD-NOTES)
+import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
-from cheatdeck.anki import package_bytes, write_apkg
+from conftest import ROOT
+from deck_fixtures import deck_of
+from playwright.sync_api import Route
+from site_fixtures import build_test_site, launch_chromium, serve_directory
+
+from cheatdeck.anki import package_bytes
 from cheatdeck.build import BuildOptions
 from cheatdeck.cli import main
 from cheatdeck.config import Config
+from cheatdeck.files import write_atomic
 from cheatdeck.inputs import fingerprint, image_files, input_digest
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
 from cheatdeck.reader import read_paths
 from cheatdeck.site.pages import MEDIA_DIR
-from site_fixtures import build_test_site, launch_chromium, serve_directory
-from deck_fixtures import deck_of
 
 T1 = 1_767_225_600
 
@@ -197,7 +198,7 @@ def test_real_anki_import_puts_the_image_in_the_media_folder(image_library: Libr
                                                              tmp_path: Path) -> None:
     deck = deck_of(image_library, root_deck="D", timestamp=T1)
     apkg = tmp_path / "d.apkg"
-    write_apkg(deck, apkg)
+    write_atomic(apkg, package_bytes(deck))
     name = image_library.media_names["img/dot.png"]
     col = Collection(str(tmp_path / "collection.anki2"))
     try:

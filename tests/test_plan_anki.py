@@ -16,10 +16,10 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 import anki.collection  # noqa: F401  (before any anki.scheduler module: circular import, FIELD-NOTES)
+import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
 from cheatdeck.build import BuildOptions, run_build
 from cheatdeck.cli import main
 from cheatdeck.config import load_config

@@ -11,13 +11,14 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 import anki.collection  # noqa: F401  (before any anki.scheduler module: circular import, FIELD-NOTES)
+import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
-from cheatdeck.anki import build_package, write_apkg
+
+from cheatdeck.anki import build_package, package_bytes
 from cheatdeck.build import BuildReport
 from cheatdeck.changes import plan_changes
+from cheatdeck.files import write_atomic
 from cheatdeck.ledger import Ledger
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library, SkippedRow, SourcePos
@@ -122,7 +123,7 @@ def col(tmp_path: Path) -> Iterator[Collection]:
 @pytest.mark.anki
 def test_anki_leaves_a_kept_note_alone(col: Collection, tmp_path: Path) -> None:
     def imported(deck_plan: NotePlan, name: str) -> tuple[int, int, int]:
-        write_apkg(build_package(deck_plan), tmp_path / name)
+        write_atomic(tmp_path / name, package_bytes(build_package(deck_plan)))
         request = ImportAnkiPackageRequest(package_path=str(tmp_path / name),
                                            options=ImportAnkiPackageOptions())
         log = col.import_anki_package(request).log

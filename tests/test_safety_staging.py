@@ -256,5 +256,5 @@ def test_prune_ledger_waits_for_a_build(project: Path, tmp_path: Path) -> None:
     assert log.read_text().splitlines() == [
         f"cheatdeck: waiting for pid {os.getpid()}: a test since "
         + log.read_text().split(" since ", 1)[1].splitlines()[0],
-        f"source/cheatdeck.lock: dropped 1 retired note(s), kept 719"]
+        "source/cheatdeck.lock: dropped 1 retired note(s), kept 719"]
     assert ledger.read_text(encoding="utf-8") != before

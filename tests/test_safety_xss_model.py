@@ -18,15 +18,15 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
+import anki.collection  # noqa: F401  (before any anki.scheduler module: FIELD-NOTES)
 import pytest
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from conftest import ROOT
 from playwright.sync_api import Browser, Page
+from site_fixtures import launch_chromium, serve_directory
 from test_hardening_xss import _assert_inert
 
-import anki.collection  # noqa: F401  (before any anki.scheduler module: FIELD-NOTES)
-from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from cheatdeck.cli import main
-from site_fixtures import launch_chromium, serve_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.anki]
 

@@ -23,9 +23,9 @@ from site_fixtures import (
 )
 
 from cheatdeck.errors import OutputError, SiteBuildError
-from cheatdeck.names import section_anchors
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
+from cheatdeck.names import section_anchors
 from cheatdeck.site import render_site_pages, run_mkdocs, site_nav, write_docs
 from cheatdeck.site.fragments import plain_text
 from cheatdeck.site.quizdata import script_json
@@ -190,7 +190,8 @@ def test_search_index_has_one_entry_per_question_with_its_answer(built: Path) ->
     assert not [loc for loc in entries if loc.startswith(("quiz.html", "tags.html"))]
 
 
-_URL_ATTRIBUTE = re.compile(r"""\b(?:href|src|srcset|action|poster|data)\s*=\s*["']?\s*((?:[a-z][a-z0-9+.-]*:)?//[^"'\s>]*)""", re.I)
+_URL_ATTRIBUTE = re.compile(r"""\b(?:href|src|srcset|action|poster|data)\s*=\s*["']?\s*"""
+                            r"""((?:[a-z][a-z0-9+.-]*:)?//[^"'\s>]*)""", re.I)
 _FOREIGN_HOSTS = ("fonts.googleapis", "fonts.gstatic", "cdn", "unpkg", "jsdelivr", "cdnjs", "googletagmanager")
 
 

@@ -10,7 +10,6 @@ a new card graded Good is learning for 10 minutes, Good again makes it due in 2 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 import shutil

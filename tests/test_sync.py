@@ -15,11 +15,25 @@ import time
 from pathlib import Path
 
 import pytest
+from sync_fixtures import (
+    ALIBI_ROW,
+    DECK,
+    T1,
+    collection_path,
+    contents,
+    digest,
+    edit,
+    history,
+    import_apkg,
+    note_id,
+    opened,
+    project,
+    review,
+    sync,
+)
 
 from cheatdeck.cli import main
 from cheatdeck.work_folder import project_lock
-from sync_fixtures import (ALIBI_ROW, DECK, T1, collection_path, contents, digest, edit,
-                           history, import_apkg, note_id, opened, project, review, sync)
 
 pytestmark = pytest.mark.anki
 __all__ = ["project"]  # the fixture, imported for pytest

@@ -1,7 +1,7 @@
-"""The Anki deck: note types, genanki package, and a reproducible, atomic ``.apkg`` writer.
+"""The Anki deck: note types and a reproducible genanki package, as ``.apkg`` bytes.
 
 The only module that imports genanki (DESIGN.md). :func:`build_package` is pure (note plan in,
-package in memory out); :func:`write_apkg` is the only function here that touches the disk. The
+package in memory out) and nothing here touches the disk (the build writes the bytes). The
 notes, their GUIDs, fields and times come from the note plan (``plan.py``); nothing here decides
 identity.
 
@@ -37,24 +37,27 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
-from pathlib import Path
 
 import genanki
 from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
-from cheatdeck.anki_notes import (FACT_FIELDS, FACT_MODEL_NAME, QA_FIELDS, QA_MODEL_NAME,
-                                  SORT_FIELD, NoteType, field_checksum, sort_text)
-from cheatdeck.files import write_atomic
+from cheatdeck.anki_notes import (
+    FACT_FIELDS,
+    FACT_MODEL_NAME,
+    QA_FIELDS,
+    QA_MODEL_NAME,
+    NoteType,
+    field_checksum,
+    sort_text,
+)
 from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID, deck_id
 from cheatdeck.model import Media
 from cheatdeck.plan import NotePlan, PlannedNote
 
-
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 _ZIP_MODE = 0o100644  # regular file, rw-r--r--, in the high 16 bits of external_attr
 _ZIP_UNIX = 3  # "created on Unix", so the mode bits mean the same on every build machine
-_OUTPUT_MODE = 0o644  # the .apkg is a shareable build artifact
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +232,7 @@ def _write_note(cursor: sqlite3.Cursor, note: genanki.Note, spec: PlannedNote, d
     # Columns as genanki writes them: tags space-padded, fields joined by \x1f.
     cursor.execute("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);", (
         note_id, spec.guid, note.model.model_id, spec.changed, -1, f" {' '.join(spec.tags)} ",
-        "\x1f".join(spec.fields), sort_text(spec.fields[SORT_FIELD[spec.note_type]]),
+        "\x1f".join(spec.fields), sort_text(spec.sort_field),
         field_checksum(spec.fields[0]), 0, ""))
     for card in note.cards:
         card.write_to_db(cursor, spec.changed, deck_id, note_id, ids, note.due)
@@ -262,11 +265,3 @@ def package_bytes(build: DeckBuild) -> bytes:
             archive.writestr(info, data)
     return buffer.getvalue()
 
-
-def write_apkg(build: DeckBuild, path: Path) -> None:
-    """Write ``build`` to ``path`` atomically (:func:`cheatdeck.files.write_atomic`), mode 0644.
-
-    Raises:
-        OutputError: the directory or file cannot be written (the message names ``path``).
-    """
-    write_atomic(path, package_bytes(build), mode=_OUTPUT_MODE)

@@ -125,7 +125,7 @@ def cloze_text(columns: tuple[str, ...], values: tuple[str, ...]) -> str:
     rows = []
     for number, (column, value) in enumerate(zip_longest(columns, values[:len(columns)],
                                                          fillvalue=""), start=1):
-        cell = "{{c%d::%s}}" % (number, value.replace(":", "&#58;")) if value else ""
+        cell = f"{{{{c{number}::{value.replace(':', '&#58;')}}}}}" if value else ""
         rows.append(f"<tr><th>{column}</th><td>{cell}</td></tr>")
     return '<table class="cd-facts">' + "".join(rows) + "</table>"
 

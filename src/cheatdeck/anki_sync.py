@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 from cheatdeck.anki_notes import FACT_FIELDS, FACT_MODEL_NAME, QA_FIELDS, QA_MODEL_NAME
 from cheatdeck.collection_file import backup, exclusive, rollback_journal, working_copy, write_back
-from cheatdeck.plan import PlannedNote as NoteSpec
 from cheatdeck.errors import SyncError
 from cheatdeck.files import write_atomic
 from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID
+from cheatdeck.plan import PlannedNote as NoteSpec
 from cheatdeck.sync_plan import CollectionCard, CollectionNote, SyncPlan, plan_sync
 
 if TYPE_CHECKING:

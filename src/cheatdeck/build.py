@@ -21,19 +21,26 @@ from cheatdeck.config import Config
 from cheatdeck.diagnostics import Diagnostic, has_errors
 from cheatdeck.errors import LedgerError, OutputError, SourceError
 from cheatdeck.files import replace_dir, write_atomic
-from cheatdeck.inputs import (BuildOptions, Inputs, Paths, changed_since, fingerprint, gather,
-                              shipped_evidence, up_to_date)
+from cheatdeck.inputs import (
+    BuildOptions,
+    Inputs,
+    Paths,
+    changed_since,
+    fingerprint,
+    gather,
+    shipped_evidence,
+    up_to_date,
+)
+from cheatdeck.ledger import LEDGER_FILE, Ledger, describe_change, same_text
 from cheatdeck.ledger_file import load_ledger
 from cheatdeck.ledger_match import Rewording
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
-from cheatdeck.ledger import LEDGER_FILE, Ledger, describe_change, same_text
 from cheatdeck.outputs import check_outputs, mark, planned_outputs
 from cheatdeck.plan import NotePlan, plan_notes
 from cheatdeck.reader import read_paths
 from cheatdeck.source_date import change_time
-from cheatdeck.work_folder import (WORK_DIR, open_work_folder, project_lock, staging_for, sweep,
-                                   temp_prefix)
+from cheatdeck.work_folder import WORK_DIR, open_work_folder, project_lock, staging_for, sweep, temp_prefix
 
 __all__ = ["BuildOptions", "BuildReport", "run_build"]
 
@@ -235,8 +242,8 @@ def _write_outputs(library: Library, plan: NotePlan, *, config: Config,
                    renderer: MarkupRenderer,
                    staging: Path | None) -> tuple[tuple[Path, int], ...]:
     """Phases "render" and "publish": build every output into a staging folder (in the work
-    folder's ``staging``), then swap them all in. The site's study progress is keyed by the GUIDs the deck ships (the plan's
-    rewording overrides)."""
+    folder's ``staging``), then swap them all in. The site's study progress is keyed by the
+    GUIDs the deck ships (the plan's rewording overrides)."""
     # genanki and MkDocs load only now: a no-op rebuild never needs them (half its start-up).
     from cheatdeck.anki import build_package, package_bytes
     from cheatdeck.site.mkdocs_build import build_site

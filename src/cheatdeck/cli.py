@@ -6,15 +6,14 @@ Tests call :func:`main` in-process; the console script and ``build.py`` call it 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
 import sys
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
-
-import dataclasses
-import os
-from datetime import datetime, timezone
 
 from cheatdeck import arguments
 from cheatdeck.build import BuildOptions, run_build
@@ -23,17 +22,17 @@ from cheatdeck.diagnostics import Diagnostic, has_errors
 from cheatdeck.errors import CheatdeckError, SourceError
 from cheatdeck.export import export_csv, export_json
 from cheatdeck.files import write_atomic
-from cheatdeck.names import deck_slug
 from cheatdeck.ledger import LEDGER_FILE
 from cheatdeck.ledger_file import load_ledger, read_ledger_text
 from cheatdeck.markdown import write_markdown
 from cheatdeck.model import Library
+from cheatdeck.names import deck_slug
 from cheatdeck.outputs import check_outputs, planned_outputs
 from cheatdeck.project import find_root, site_config
-from cheatdeck.work_folder import WORK_DIR, open_work_folder, project_lock
 from cheatdeck.reader import read_paths
-from cheatdeck.starter import write_starter
 from cheatdeck.report import Printer, library_counts
+from cheatdeck.starter import write_starter
+from cheatdeck.work_folder import WORK_DIR, open_work_folder, project_lock
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
@@ -169,7 +168,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
                           dry_run=args.dry_run, delete_retired=args.delete_retired,
                           strict=args.strict)
     report = run_sync(_config(args), options, environ=os.environ, platform=sys.platform,
-                      home=Path.home(), now=datetime.now(timezone.utc), emit=printer.diagnostic,
+                      home=Path.home(), now=datetime.now(UTC), emit=printer.diagnostic,
                       notify=_say)
     printer.sync_summary(report)
     return 0

@@ -90,7 +90,6 @@ _SANITIZER_ATTRIBUTES = {
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
 
-Mode = Literal["inline", "block"]
 MathMode = Literal["mathjax", "mathml"]
 """How ``$…$`` is written: MathJax delimiters (Anki) or build-time MathML (the site)."""
 
@@ -343,7 +342,3 @@ def _finish(rendered: str) -> str:
     )
     return clean.replace("{", "&#123;").replace("}", "&#125;").strip()
 
-
-def pygments_css() -> str:
-    """Return the CSS for highlighted code blocks (Pygments' default style, class ``highlight``)."""
-    return HtmlFormatter(cssclass="highlight").get_style_defs(".highlight")

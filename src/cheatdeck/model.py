@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 SCHEMA_VERSION = 1
 """Version of the ``to_dict()`` layout; bumped on any incompatible change."""
@@ -311,7 +311,7 @@ class Prose:
         return cls(data["text"], SourcePos(data.get("path", NO_POS.path), int(data.get("line", 0))))
 
 
-Block = Union[Card, FactTable, Prose]
+Block = Card | FactTable | Prose
 """What a section holds, in source order."""
 
 

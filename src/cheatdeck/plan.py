@@ -29,13 +29,20 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from cheatdeck.anki_notes import (RETIRED_DECK_SUFFIX, RETIRED_TAG, SORT_FIELD, NoteType,
-                                  deck_name, fact_fields, qa_fields)
+from cheatdeck.anki_notes import (
+    RETIRED_DECK_SUFFIX,
+    RETIRED_TAG,
+    SORT_FIELD,
+    NoteType,
+    deck_name,
+    fact_fields,
+    qa_fields,
+)
 from cheatdeck.diagnostics import Diagnostic
 from cheatdeck.errors import SourceError
 from cheatdeck.identity import assign_guids
 from cheatdeck.ids import card_guid, fact_guid
-from cheatdeck.ledger import VERSION, Ledger, LedgerEntry
+from cheatdeck.ledger import Ledger, LedgerEntry
 from cheatdeck.ledger_match import Rewording
 from cheatdeck.model import NO_POS, Library, Section, Sheet, SourcePos, question_key
 from cheatdeck.names import note_tags, question_anchor, question_url, section_anchors
@@ -121,7 +128,6 @@ class NotePlan:
             the kept notes, then the retired ones; Anki introduces new cards in this order.
         reworded: the questions this build matched to an older note's GUID (old → new).
         diagnostics: warnings found while planning (a fact row whose values render empty).
-        migrated: True when the ledger read was in an older format (it will be rewritten).
         overrides: ``{own GUID (ids.card_guid): GUID shipped}`` of the cards that continue an
             older note: the site keys study progress by the shipped GUIDs with it.
     """
@@ -129,7 +135,6 @@ class NotePlan:
     notes: tuple[PlannedNote, ...]
     reworded: tuple[Rewording, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
-    migrated: bool = False
     overrides: Mapping[str, str] = field(default_factory=dict)
 
     def ledger(self) -> Ledger:
@@ -198,8 +203,7 @@ def plan_notes(library: Library, ledger: Ledger, *, root_deck: str, site_url: st
     drafts.extend(_retired_draft(e, retired_deck, render) for e in ledger.entries
                   if e.guid not in claimed)
     notes = tuple(_dated(d, known.get(d.entry.guid), now) for d in drafts)
-    return NotePlan(notes, identities.reworded, tuple(diagnostics), ledger.version != VERSION,
-                    identities.overrides)
+    return NotePlan(notes, identities.reworded, tuple(diagnostics), identities.overrides)
 
 
 @dataclass(frozen=True, slots=True)

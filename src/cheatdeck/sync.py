@@ -16,10 +16,10 @@ from pathlib import Path
 
 from cheatdeck.anki_profile import find_collection
 from cheatdeck.anki_sync import SyncOutcome, sync_collection
+from cheatdeck.changes import load_state
 from cheatdeck.config import Config
 from cheatdeck.diagnostics import Diagnostic, has_errors
 from cheatdeck.errors import SourceError
-from cheatdeck.changes import load_state
 from cheatdeck.files import write_atomic
 from cheatdeck.inputs import Paths, shipped_evidence
 from cheatdeck.ledger import same_text

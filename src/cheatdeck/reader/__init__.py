@@ -16,8 +16,8 @@ from cheatdeck.diagnostics import Diagnostic, has_errors
 from cheatdeck.model import Library, Sheet
 from cheatdeck.reader.files import decode, find_sheets
 from cheatdeck.reader.formulas import check_formulas
-from cheatdeck.reader.repairs import repair
 from cheatdeck.reader.media import find_destinations, media_clashes, resolve_media
+from cheatdeck.reader.repairs import repair
 from cheatdeck.reader.tokens import build_sheet, make_structure_parser
 from cheatdeck.reader.validate import validate_sheet
 

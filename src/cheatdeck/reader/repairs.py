@@ -18,8 +18,7 @@ from dataclasses import dataclass
 
 from cheatdeck.diagnostics import Diagnostic
 from cheatdeck.reader.cells import count_cells, has_pipe, is_delimiter_row, split_row
-from cheatdeck.reader.lines import (ATX_ANY, FENCE, RepairedText, closing_fence, has_h1,
-                                    leading_emoji)
+from cheatdeck.reader.lines import ATX_ANY, FENCE, RepairedText, closing_fence, has_h1, leading_emoji
 
 _BULLET = re.compile(r" {0,3}[-*+][ \t]+")
 _GOTCHA_START = re.compile(r" {0,3}[-*+][ \t]+[\"“]")

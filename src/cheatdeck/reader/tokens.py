@@ -13,8 +13,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from cheatdeck.diagnostics import Diagnostic
-from cheatdeck.names import slug
 from cheatdeck.model import Block, Card, FactRow, FactTable, Prose, Section, Sheet, SourcePos
+from cheatdeck.names import slug
 from cheatdeck.reader.cells import count_cells, has_pipe, split_row
 from cheatdeck.reader.coverage import unread_lines
 from cheatdeck.reader.lines import RepairedText, leading_emoji
@@ -291,7 +291,7 @@ def _qa_rows(walk: _Walk, header: list[str], names: list[str], head_line: int,
         and isinstance(draft.blocks[-1], Card) and draft.blocks[-1].kind == "qa"
     labels = () if header[:2] == ["Question", "Answer"] else tuple(header[:2])
     for number, (line, cells) in enumerate(body):
-        named = dict(zip(extra_cols, cells[2:]))
+        named = dict(zip(extra_cols, cells[2:], strict=False))  # a short row lacks some
         tags = tuple(t for t in _TAG_SEPARATOR.split(named["tags"]) if t) if "tags" in named \
             else ()
         columns = tuple((header[i], cells[i] if i < len(cells) else "") for i in unknown)

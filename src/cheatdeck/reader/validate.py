@@ -15,8 +15,7 @@ from collections import defaultdict
 from typing import Literal
 
 from cheatdeck.diagnostics import Diagnostic
-from cheatdeck.model import (Block, Card, FactRow, FactTable, Section, Sheet, SkippedRow,
-                             SourcePos, question_key)
+from cheatdeck.model import Block, Card, FactRow, FactTable, Section, Sheet, SkippedRow, SourcePos, question_key
 from cheatdeck.syntax import MAX_HTML_NESTING, html_nesting_depth
 
 
@@ -135,7 +134,7 @@ def _scope_repeated_questions(sections: list[Section],
         return sections
     for key in repeated:
         (first_section, first), *others = where[key]
-        for section, card in others:
+        for _, card in others:
             found.append(_report(
                 "warning", card.pos, f"question {card.question!r} is also asked in section "
                 f"{first_section.title!r} (line {first.pos.line}): both kept, as two notes",

@@ -24,8 +24,7 @@ from cheatdeck.errors import OutputError, SiteBuildError
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
 from cheatdeck.outputs import DOCS_MARKER
-from cheatdeck.site.pages import (ASSET_DIR, SECTION_PAGES, media_files, render_site_pages,
-                                  site_nav)
+from cheatdeck.site.pages import ASSET_DIR, SECTION_PAGES, media_files, render_site_pages, site_nav
 
 
 def static_assets() -> dict[str, bytes]:

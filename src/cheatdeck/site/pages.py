@@ -17,9 +17,9 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-from cheatdeck.names import section_anchors, section_page, slug, tag
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Card, FactTable, Library, Prose, Section, Sheet
+from cheatdeck.names import section_anchors, section_page, slug, tag
 from cheatdeck.site.fragments import for_markdown, plain_text
 from cheatdeck.site.quizdata import Guids, quiz_data_script, study_index_script
 
