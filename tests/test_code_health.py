@@ -26,3 +26,9 @@ def test_ruff_lint_and_import_order_are_clean() -> None:
 def test_vulture_finds_no_dead_code_in_src() -> None:
     done = _tool("vulture")  # paths and the library-callback names: [tool.vulture]
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_mypy_strict_finds_no_type_error_in_src() -> None:
+    done = _tool("mypy")  # strict, on src/cheatdeck: [tool.mypy]
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("Success: no issues found in ")

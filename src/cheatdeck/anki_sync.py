@@ -91,6 +91,7 @@ def sync_collection(path: Path, notes: Sequence[NoteSpec], *, shipped: frozenset
         import anki.collection  # noqa: F401  (before anki.scheduler: circular import, FIELD-NOTES)
         from anki.collection import Collection
         from anki.errors import AnkiException
+        from anki.models import NotetypeId
     except ImportError:
         raise SyncError(f"cheatdeck sync needs the anki package: {INSTALL_HINT}") from None
     with exclusive(path) as lock, working_copy(path) as staged:
@@ -106,7 +107,7 @@ def sync_collection(path: Path, notes: Sequence[NoteSpec], *, shipped: frozenset
             media_dir = path.with_suffix(".media")
             new_media = [(n, d) for n, d in media if not (media_dir / n).exists()]
             missing = {s.note_type for s in plan.added
-                       if col.models.get(NOTE_TYPE_IDS[s.note_type]) is None}
+                       if col.models.get(NotetypeId(NOTE_TYPE_IDS[s.note_type])) is None}
             names = tuple(m["name"] for m in models) + tuple(
                 name for kind, name in NOTE_TYPE_NAMES.items() if kind in missing)
             if dry_run:
@@ -138,13 +139,15 @@ def _note_type_changes(col: Collection, style: CardStyle) -> list[dict[str, Any]
         SyncError: one has other fields or card types than cheatdeck ships (changing those is
             a schema change: a full AnkiWeb sync).
     """
+    from anki.models import NotetypeId
+
     from cheatdeck.anki import note_types
 
     fields = {"qa": QA_FIELDS, "fact": FACT_FIELDS}
     changes = []
     for kind, model in note_types(style).items():
         wanted = model.to_json(0, 1)
-        current = col.models.get(NOTE_TYPE_IDS[kind])
+        current = col.models.get(NotetypeId(NOTE_TYPE_IDS[kind]))
         if current is None:
             continue  # created by the import of the added notes (_add)
         names = tuple(f["name"] for f in current["flds"])
@@ -171,10 +174,13 @@ def _read_shipped(col: Collection, shipped: frozenset[str]) -> dict[str, Collect
     Read with SQL: Anki's ``guid:`` search fails on some GUID characters (FIELD-NOTES).
     """
     decks = {d.id: d.name for d in col.decks.all_names_and_ids()}
-    notes = {row[0]: row for row in col.db.all("select id, guid, mid, flds, tags from notes")
+    db = col.db
+    if db is None:  # Anki sets it to None when the collection is closed
+        raise SyncError("the collection was closed before it was read")
+    notes = {row[0]: row for row in db.all("select id, guid, mid, flds, tags from notes")
              if row[1] in shipped}
     cards: dict[int, list[CollectionCard]] = {}
-    for cid, nid, did, odid, queue in col.db.all(
+    for cid, nid, did, odid, queue in db.all(
             "select id, nid, did, odid, queue from cards order by id"):
         if nid in notes:
             cards.setdefault(nid, []).append(
@@ -211,31 +217,39 @@ def _add(col: Collection, notes: Sequence[NoteSpec], package: Path, *, style: Ca
 
 def _apply(col: Collection, plan: SyncPlan) -> None:
     """Write the updates, moves, suspensions and deletions of ``plan`` into ``col``."""
-    deck_ids: dict[str, int] = {}
+    from anki.cards import CardId
+    from anki.decks import DeckId
+    from anki.notes import NoteId
 
-    def deck(name: str) -> Any:
+    deck_ids: dict[str, DeckId] = {}
+
+    def deck(name: str) -> DeckId:
         if name not in deck_ids:
-            deck_ids[name] = col.decks.id(name, create=True)
+            made = col.decks.id(name, create=True)
+            if made is None:  # only without create=True
+                raise SyncError(f"Anki could not create the deck {name!r}; the collection is "
+                                "unchanged")
+            deck_ids[name] = made
         return deck_ids[name]
 
     updated = []
     for update in plan.updated:
-        note = col.get_note(update.note_id)
+        note = col.get_note(NoteId(update.note_id))
         _fill(note, update.spec)
         updated.append(note)
     if updated:
         col.update_notes(updated)
-    by_deck: dict[str, list[int]] = {}
+    by_deck: dict[str, list[CardId]] = {}
     for card_id, name in plan.moves:
-        by_deck.setdefault(name, []).append(card_id)
+        by_deck.setdefault(name, []).append(CardId(card_id))
     for name, card_ids in by_deck.items():
         col.set_deck(card_ids, deck(name))
     if plan.suspend:
-        col.sched.suspend_cards(list(plan.suspend))
+        col.sched.suspend_cards([CardId(c) for c in plan.suspend])
     if plan.unsuspend:
-        col.sched.unsuspend_cards(list(plan.unsuspend))
+        col.sched.unsuspend_cards([CardId(c) for c in plan.unsuspend])
     if plan.deleted:
-        col.remove_notes(list(plan.deleted))
+        col.remove_notes([NoteId(n) for n in plan.deleted])
 
 
 def _fill(note: Any, spec: NoteSpec) -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from cheatdeck.errors import LedgerError
 from cheatdeck.ids import card_guid, fact_guid
-from cheatdeck.ledger import Ledger
+from cheatdeck.ledger import Ledger, LedgerEntry
 from cheatdeck.ledger_match import Candidate, Rewording, match_rewordings
 from cheatdeck.model import Library, question_key
 
@@ -72,7 +72,7 @@ def assign_guids(library: Library, ledger: Ledger,
     for sheet in library.sheets:
         orphans = [e for e in ledger.entries if e.sheet == sheet.slug and e.guid not in claimed
                    and not e.id and e.kind != "fact"]
-        by_key = {}
+        by_key: dict[str, LedgerEntry] = {}
         for orphan in orphans:
             by_key.setdefault(question_key(orphan.question), orphan)
         candidates = []

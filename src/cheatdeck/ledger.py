@@ -99,9 +99,8 @@ class LedgerEntry:
     def same_source(self, other: LedgerEntry) -> bool:
         """True if both record the same Markdown in the same place (time, digest, tags and the
         retired flag ignored): how a version-1 entry, which has no digest, is compared."""
-        keep = {"changed": other.changed, "digest": other.digest, "tags": other.tags,
-                "retired": other.retired}
-        return replace(self, **keep) == other
+        return replace(self, changed=other.changed, digest=other.digest, tags=other.tags,
+                       retired=other.retired) == other
 
     def row(self) -> list[Any]:
         """Return the entry's note line as a JSON-ready list (module docstring)."""
@@ -231,7 +230,8 @@ def _body_digest(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
 
 
-def _entries(lines: list[str], path: str, parse: Any, accept_damage: bool) -> list[LedgerEntry]:
+def _entries(lines: list[str], path: str, parse: Any,
+             accept_damage: bool) -> tuple[LedgerEntry, ...]:
     """Parse the lines after the header with ``parse(value) -> entry | None`` (None: a sheet or
     section line); a bad line raises, or with ``accept_damage`` is skipped."""
     entries: dict[str, LedgerEntry] = {}
@@ -252,7 +252,7 @@ def _entries(lines: list[str], path: str, parse: Any, accept_damage: bool) -> li
                 continue
             raise LedgerError(f"{path}:{number}: GUID {entry.guid} appears twice")
         entries[entry.guid] = entry
-    return list(entries.values())
+    return tuple(entries.values())
 
 
 _RARE_KEYS = {"id", "extra", "tags", "retired"}

@@ -133,7 +133,7 @@ def _allowed_tag(raw: str) -> str | None:
 
 
 def _render_html_inline(
-    self: RendererHTML, tokens: list[Token], idx: int, options: object, env: dict[str, list[str]]
+    self: RendererHTML, tokens: list[Token], idx: int, options: object, env: dict[str, Any]
 ) -> str:
     raw = tokens[idx].content
     tag = _allowed_tag(raw)

@@ -9,6 +9,7 @@ original equals the same sheet read from its canonical rewrite (``read(write(m))
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -385,7 +386,8 @@ def _block_to_dict(block: Block) -> dict[str, Any]:
 
 
 def _block_from_dict(data: dict[str, Any]) -> Block:
-    readers = {"card": Card.from_dict, "table": FactTable.from_dict, "prose": Prose.from_dict}
+    readers: dict[str, Callable[[dict[str, Any]], Block]] = {
+        "card": Card.from_dict, "table": FactTable.from_dict, "prose": Prose.from_dict}
     try:
         reader = readers[data["type"]]
     except KeyError:

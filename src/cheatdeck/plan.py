@@ -191,7 +191,10 @@ def plan_notes(library: Library, ledger: Ledger, *, root_deck: str, site_url: st
             drafts.extend(_card_drafts(sheet, section, root_deck, site_url, render,
                                        identities.overrides))
             for item in _fact_drafts(sheet, section, root_deck, site_url, render):
-                (diagnostics if isinstance(item, Diagnostic) else drafts).append(item)
+                if isinstance(item, Diagnostic):
+                    diagnostics.append(item)
+                else:
+                    drafts.append(item)
     clashes = _clashes(drafts)
     if clashes:
         raise SourceError(clashes)

@@ -127,10 +127,10 @@ class Printer:
         if report.default_site_config:
             self.line("  site: the project has no mkdocs.yml; built with cheatdeck's default "
                       "(`cheatdeck init` writes one to edit)")
-        for path, size in report.outputs:
-            shown = path.relative_to(root) if path.is_relative_to(root) else path
-            suffix = "/" if path.is_dir() else ""
-            self.line(f"  {shown.as_posix()}{suffix}  {_size(size)}")
+        for output, size in report.outputs:
+            where = output.relative_to(root) if output.is_relative_to(root) else output
+            suffix = "/" if output.is_dir() else ""
+            self.line(f"  {where.as_posix()}{suffix}  {_size(size)}")
 
     def sync_summary(self, report: SyncReport) -> None:
         """Print what a sync did (or, dry, would do): counts in notes, then each note by kind.

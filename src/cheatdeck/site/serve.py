@@ -199,13 +199,18 @@ def serve(
     server.watch(str(config_file))
     done = stop or threading.Event()
     watcher = threading.Thread(target=_watch_sources, args=(source_dir, docs, done), daemon=True)
-    stopper = threading.Thread(target=lambda: done.wait() and server.shutdown(), daemon=True)
+
+    def stop_when_done() -> None:
+        done.wait()
+        server.shutdown()
+
+    stopper = threading.Thread(target=stop_when_done, daemon=True)
     with _sigterm_interrupts():
         try:
             builder()
             watcher.start()
             stopper.start()
-            server.serve()
+            server.serve()  # type: ignore[no-untyped-call]  # MkDocs leaves it unannotated
         except KeyboardInterrupt:
             log.info("Shutting down")
         finally:
