@@ -1,154 +1,201 @@
-"""Benchmark runner: ``python -m benchmarks [--quick] [--out FILE]``.
+"""``python -m benchmarks [--quick | --scale F] [--runs N] [--out FILE]``: issue 15's table.
 
-Generates synthetic libraries (``benchmarks.synth``) of 1k, 10k and 100k cards (``--quick``: 1k
-only, 3 runs, under a minute) and
-measures, each step in its own process (peak RSS from ``os.wait4``), the median/min/max of
-several runs: read; ``.apkg`` (ours) beside raw genanki writing the same notes; site pages +
-MkDocs beside a plain ``mkdocs build`` of the same docs dir; a no-op rebuild; a full
-``python build.py`` (wall time, a fresh process each run). Ratios compare figures of one run,
-because these machines are shared and noisy. Writes a Markdown report (``benchmarks/RESULTS.md``).
+cheatdeck against the reference baselines of ``benchmarks/baselines/`` (copied from the project's
+shared ``bench/`` folder, see its README), measured in the same run, alternating cheatdeck and
+baseline, and reported as ratios (the machine is shared and noisy; only ratios within one run
+compare). No baseline is cheatdeck's own output:
+
+* deck only: ``cheatdeck build --no-site`` vs ``minimal_pipeline.py`` (markdown-it-py → genanki);
+* site only: ``cheatdeck build --no-deck`` vs ``mkdocs build`` of ``plain_site.py``'s pages (the
+  same questions as plain Markdown, Material + search only);
+* full build: ``cheatdeck build`` vs the minimal script followed by that ``mkdocs build``;
+* peak RSS of the full build, the ledger's size against the sources', a rebuild after editing one
+  answer against a full build, and the growth from the middle size to the large one.
+
+Every figure is a whole fresh process (:mod:`benchmarks.measure`); every cheatdeck build starts
+clean (no ``build/``, ``site/``, ``dist/`` or ledger) except the rebuild. The sheet is
+``synth_sheet.py``'s (one file, 50 cards per section). Sizes are 1k/10k/100k cards, times
+``--scale`` (``--quick``: ×0.01, seconds). The large size runs once (it takes many minutes).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-from benchmarks.synth import write_library
+from benchmarks.measure import Sample, Series, run
+from benchmarks.table import Figures, report
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = ("read", "deck", "deck-warm", "genanki", "site", "mkdocs", "project-noop", "build.py")
-LABELS = {"read": "read sources", "deck": ".apkg (cheatdeck)",
-          "deck-warm": ".apkg (cheatdeck, fields already rendered)",
-          "genanki": ".apkg (raw genanki)",
-          "site": "pages + MkDocs (cheatdeck)", "mkdocs": "plain mkdocs build",
-          "project-noop": "no-op rebuild", "build.py": "python build.py (full, wall)"}
-PACKAGES = ("genanki", "markdown-it-py", "mkdocs", "mkdocs-material", "nh3", "jinja2")
+BASELINES = Path(__file__).resolve().parent / "baselines"
+PACKAGES = ("genanki", "markdown-it-py", "mkdocs", "mkdocs-material", "nh3")
+GENERATED = ("build", "site", "dist", "source/cheatdeck.lock")
+"""What a cheatdeck build leaves in the project; removed before every clean build."""
 
 
-@dataclass(frozen=True)
-class Figure:
-    """Timings (s) of one step at one size, and its process's peak RSS (MiB)."""
+@dataclass(slots=True)
+class Workspace:
+    """One size's folders: the sheet, a cheatdeck project holding it, the plain site's pages."""
 
-    times: list[float]
-    rss_mib: float
+    cards: int
+    folder: Path
+    project: Path = field(init=False)
+    plain: Path = field(init=False)
+    sheet_dir: Path = field(init=False)
 
-    @property
-    def median(self) -> float:
-        """Median of the runs."""
-        return statistics.median(self.times)
+    def __post_init__(self) -> None:
+        self.project = self.folder / "project"
+        self.plain = self.folder / "plain"
+        self.sheet_dir = self.folder / "sheets"
+
+    def prepare(self) -> None:
+        """Write the synthetic sheet, the project and the plain site (not timed)."""
+        self.sheet_dir.mkdir(parents=True, exist_ok=True)
+        sheet = self.sheet_dir / "sheet.md"
+        _script("synth_sheet.py", str(self.cards), str(sheet))
+        (self.project / "source").mkdir(parents=True, exist_ok=True)
+        shutil.copy(sheet, self.project / "source" / "sheet.md")
+        (self.project / "pyproject.toml").write_text('[tool.cheatdeck]\ndeck = "Bench"\n',
+                                                     encoding="utf-8")
+        _script("plain_site.py", str(sheet), str(self.plain))
+
+    def clean(self) -> None:
+        """Remove everything a cheatdeck build made, so the next one is a first build."""
+        for name in GENERATED:
+            path = self.project / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+
+    def cheatdeck(self, *flags: str) -> Sample:
+        """Time ``cheatdeck build -q FLAGS`` in the project."""
+        return run([sys.executable, "-m", "cheatdeck", "build", "-q", *flags], self.project)
+
+    def minimal(self) -> Sample:
+        """Time the minimal deck script on the same sheet."""
+        return run([sys.executable, str(BASELINES / "minimal_pipeline.py"), str(self.sheet_dir),
+                    str(self.folder / "minimal.apkg")], self.folder)
+
+    def mkdocs(self) -> Sample:
+        """Time ``mkdocs build`` of the plain pages (its site folder removed first)."""
+        shutil.rmtree(self.plain / "site", ignore_errors=True)
+        return run([sys.executable, "-m", "mkdocs", "build", "-q", "-f",
+                    str(self.plain / "mkdocs.yml")], self.plain)
+
+    def edit_answer(self, serial: int) -> None:
+        """Change one word of one answer (a different one for each ``serial``)."""
+        path = self.project / "source" / "sheet.md"
+        lines = path.read_text(encoding="utf-8").split("\n")
+        rows = [i for i, line in enumerate(lines) if line.startswith("| Q")]
+        index = rows[(len(rows) // 2 + 7 * serial) % len(rows)]
+        lines[index] = lines[index].replace(" | ", f" | edited{serial} ", 1)
+        path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def _run_child(command: list[str], cwd: Path) -> tuple[str, float]:
-    """Run a child process; return its stdout and its own peak RSS in MiB (``os.wait4``)."""
-    with tempfile.TemporaryFile() as out:
-        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL,
-                                   env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"})
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        text = out.read().decode()
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} exited {process.returncode}")
-    return text, usage.ru_maxrss / 1024  # Linux reports KiB
+def _script(name: str, *args: str) -> None:
+    run([sys.executable, str(BASELINES / name), *args], BASELINES)
 
 
-def _project(work: Path, source: Path) -> Path:
-    project = work / "project"
-    if project.exists():
-        shutil.rmtree(project)
-    (project / "source").mkdir(parents=True)
-    for sheet in source.glob("*.md"):
-        shutil.copy(sheet, project / "source" / sheet.name)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copy(ROOT / "build.py", project / "build.py")
-    (project / "pyproject.toml").write_text('[tool.cheatdeck]\ndeck = "Bench"\n')
-    return project
+def _add(figures: Figures, name: str, cards: int, sample: Sample) -> Sample:
+    figures.setdefault((name, cards), Series()).samples.append(sample)
+    return sample
 
 
-def measure(step: str, source: Path, work: Path, runs: int) -> Figure:
-    """Measure one step ``runs`` times at the library in ``source``."""
-    if step == "build.py":
-        project = _project(work, source)
-        times, peak = [], 0.0
-        for _ in range(runs):
-            start = time.perf_counter()
-            _, rss = _run_child([sys.executable, "build.py", "--force", "-q"], project)
-            times.append(time.perf_counter() - start)
-            peak = max(peak, rss)
-        return Figure(times, peak)
-    cwd = _project(work, source) if step == "project-noop" else ROOT
-    step_work = cwd if step == "project-noop" else work / step
-    step_work.mkdir(parents=True, exist_ok=True)
-    text, rss = _run_child([sys.executable, "-m", "benchmarks.steps", step, str(source),
-                            str(step_work), str(runs)], ROOT)
-    return Figure(json.loads(text.strip().splitlines()[-1])["times"], rss)
+def measure(small: int, middle: int, large: int, runs: int, work: Path,
+            log: bool = True) -> tuple[Figures, dict[str, float]]:
+    """Run every step; return the figures and the large size's ledger and sources in bytes.
+
+    Args:
+        small, middle, large: card counts (1k, 10k, 100k unscaled).
+        runs: runs per step at ``small`` and ``middle`` (one at ``large``).
+        work: an empty folder for the workspaces.
+        log: print progress to stderr.
+
+    Returns:
+        ``{(step, cards): Series}`` with steps ``deck``/``minimal``, ``site``/``mkdocs``,
+        ``full``/``baseline`` (minimal + mkdocs, run one after the other), ``rebuild`` and
+        ``noop`` (middle size only); and ``{"ledger": bytes, "sources": bytes}``.
+    """
+    figures: Figures = {}
+    sizes: dict[str, float] = {}
+    spaces = {n: Workspace(n, work / f"cards-{n}") for n in sorted({small, middle, large})}
+    for space in spaces.values():
+        space.prepare()
+    for cards, space in spaces.items():
+        count = 1 if cards == large else runs
+        for attempt in range(count):  # each step: cheatdeck, then its baseline
+            if cards != small:
+                space.clean()
+                _add(figures, "deck", cards, space.cheatdeck("--no-site"))
+                _add(figures, "minimal", cards, space.minimal())
+            if cards != large:
+                space.clean()
+                _add(figures, "site", cards, space.cheatdeck("--no-deck"))
+                _add(figures, "mkdocs", cards, space.mkdocs())
+            if cards != small:
+                space.clean()
+                _add(figures, "full", cards, space.cheatdeck())
+                minimal, mkdocs = space.minimal(), space.mkdocs()
+                _add(figures, "baseline", cards, minimal + mkdocs)
+                if cards == large:  # at the middle size the site-only runs measured it
+                    _add(figures, "mkdocs", cards, mkdocs)
+            if cards == middle:  # the everyday loop: one answer edited, then build
+                space.edit_answer(attempt)
+                _add(figures, "rebuild", cards, space.cheatdeck())
+                _add(figures, "noop", cards, space.cheatdeck())
+            if log:
+                print(f"{cards:>7,} cards: run {attempt + 1}/{count} done", file=sys.stderr,
+                      flush=True)
+        if cards == large:
+            sources = sum(p.stat().st_size for p in (space.project / "source").glob("*.md"))
+            ledger = space.project / "source" / "cheatdeck.lock"
+            sizes = {"ledger": float(ledger.stat().st_size) if ledger.is_file() else 0.0,
+                     "sources": float(sources)}
+    return figures, sizes
 
 
 def _machine() -> list[str]:
     versions = ", ".join(f"{name} {version(name)}" for name in PACKAGES)
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     return [f"- machine: {os.cpu_count()} CPUs, {platform.machine()}, {platform.system()} "
-            f"{platform.release()}",
+            f"{platform.release()}; load average at the start: {load}",
             f"- Python {platform.python_version()}; {versions}"]
 
 
-def report(results: dict[int, dict[str, Figure]], runs: dict[int, int], quick: bool) -> str:
-    """Return RESULTS.md text: machine, one table per size, ratios, growth 10k→100k."""
-    lines = ["# Benchmark results", "", f"Written by `python -m benchmarks{' --quick' * quick}`"
-             " on a shared 2-core machine; compare ratios within one run.", "", *_machine(), ""]
-    for cards, figures in results.items():
-        lines += [f"## {cards:,} cards (median of {runs[cards]} runs)", "",
-                  "| step | median s | min s | max s | peak RSS MiB |",
-                  "| --- | ---: | ---: | ---: | ---: |"]
-        for step, fig in figures.items():
-            lines.append(f"| {LABELS[step]} | {fig.median:.3f} | {min(fig.times):.3f} | "
-                         f"{max(fig.times):.3f} | {fig.rss_mib:.0f} |")
-        deck = figures["deck"].median / figures["genanki"].median
-        warm = figures["deck-warm"].median / figures["genanki"].median
-        site = figures["site"].median / figures["mkdocs"].median
-        lines += ["", f"- deck ÷ raw genanki: **{deck:.2f}×** (target ≤ 1.3×)",
-                  f"- deck with fields already rendered (as in a full build, where the site "
-                  f"shares the renderer's memo) ÷ raw genanki: **{warm:.2f}×**",
-                  f"- site ÷ plain mkdocs build: **{site:.2f}×** (target ≤ 1.3×)", ""]
-    if 10_000 in results and 100_000 in results:
-        lines += ["## Growth 10k → 100k cards (×10 input)", "", "| step | factor |",
-                  "| --- | ---: |"]
-        for step in results[100_000]:
-            factor = results[100_000][step].median / results[10_000][step].median
-            lines.append(f"| {LABELS[step]} | {factor:.1f}× |")
-        lines.append("")
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Run the suite; write the report; return 0."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--quick", action="store_true",
-                        help="1k cards, 3 runs of each step (under a minute)")
+    """Run the benchmarks, print the table and write it to ``--out``; return 0."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="multiply the sizes 1k/10k/100k by this (default 1)")
+    parser.add_argument("--quick", action="store_const", const=0.01, dest="scale",
+                        help="sizes ×0.01: 10/100/1,000 cards (seconds, for development)")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="runs per step below the largest size (default 3)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     args = parser.parse_args(argv)
-    sizes = {1_000: 3} if args.quick else {1_000: 5, 10_000: 5, 100_000: 3}
-    results: dict[int, dict[str, Figure]] = {}
-    with tempfile.TemporaryDirectory(prefix="cheatdeck-bench-") as tmp:
-        for cards, runs in sizes.items():
-            source = Path(tmp) / f"source-{cards}"
-            write_library(source, cards=cards)
-            results[cards] = {}
-            for step in STEPS:
-                results[cards][step] = measure(step, source, Path(tmp) / f"work-{cards}", runs)
-                print(f"{cards:>7,} cards  {LABELS[step]:<30} "
-                      f"{results[cards][step].median:8.3f} s", file=sys.stderr)
-    args.out.write_text(report(results, sizes, args.quick), encoding="utf-8")
+    small, middle, large = (max(10, round(n * args.scale)) for n in (1_000, 10_000, 100_000))
+    command = "python -m benchmarks" + ("" if args.scale == 1 else f" --scale {args.scale:g}")
+    header = _machine()
+    started = time.time()
+    work = args.out.parent / f".bench-work-{os.getpid()}"
+    try:
+        figures, sizes = measure(small, middle, large, args.runs, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    header.append(f"- {time.time() - started:.0f} s in all; load average at the end: {load}")
+    text = report(figures, sizes, sizes_used=(small, middle, large), runs=args.runs,
+                  command=command, header=header)
+    print(text)
+    args.out.write_text(text, encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
