@@ -5,13 +5,14 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cheatdeck.markup import MarkupRenderer, make_parser
+from cheatdeck.markup import MarkupRenderer, make_cleaner, make_parser
 from cheatdeck.markup import _finish as finish  # the full path, without the shortcut
 
 
 @given(st.text(st.characters(codec="utf-8"), max_size=40))
 def test_inline_shortcut_equals_full_render(text: str) -> None:
-    assert MarkupRenderer().inline(text) == finish(make_parser().renderInline(text))
+    assert MarkupRenderer().inline(text) == finish(make_parser().renderInline(text),
+                                                   make_cleaner())
 
 
 def test_repeated_cells_render_once_and_stay_equal() -> None:

@@ -21,6 +21,7 @@ from cheatdeck.config import Config
 from cheatdeck.diagnostics import Diagnostic, has_errors
 from cheatdeck.errors import LedgerError, OutputError, SourceError
 from cheatdeck.files import replace_dir, write_atomic
+from cheatdeck.fragment_cache import CACHE_FILE, FragmentCache
 from cheatdeck.inputs import (
     BuildOptions,
     Inputs,
@@ -204,7 +205,10 @@ def _phases(config: Config, options: BuildOptions, paths: Paths, *, environ: Map
                            time.perf_counter() - start, checked=True)
     # One memo for the deck and the site: they render the same cells (images differ only in
     # their src prefix, which the renderer keys its memo by).
-    renderer = MarkupRenderer(media=reading.library.media_names)
+    # Fragments rendered by earlier builds (issue 15): only new or edited cells are rendered.
+    cache_path = config.path(WORK_DIR) / CACHE_FILE
+    cache = FragmentCache.load(cache_path)
+    renderer = MarkupRenderer(media=reading.library.media_names, cache=cache)
     ledger, plan = identify(config, options, paths, inputs, reading.library,
                             change_time(environ, clock=clock), renderer)
     for diagnostic in plan.diagnostics:
@@ -215,6 +219,10 @@ def _phases(config: Config, options: BuildOptions, paths: Paths, *, environ: Map
                            time.perf_counter() - start, checked=True)
     outputs = _write_outputs(reading.library, plan, config=config, options=options,
                              paths=paths, renderer=renderer, staging=staging)
+    try:
+        cache.save(cache_path, tmp_dir=staging)
+    except OSError:
+        pass  # only a cache: the next build renders what it lacks; the outputs are published
     stamp = inputs.fingerprint
     new_ledger = plan.ledger().dumps()
     if options.deck and not same_text(inputs.ledger_text, new_ledger):  # recorded once shipped
@@ -246,7 +254,6 @@ def _write_outputs(library: Library, plan: NotePlan, *, config: Config,
     GUIDs the deck ships (the plan's rewording overrides)."""
     # genanki and MkDocs load only now: a no-op rebuild never needs them (half its start-up).
     from cheatdeck.anki import build_package, package_bytes
-    from cheatdeck.site.mkdocs_build import build_site
 
     site_dir, apkg = paths.site_dir, paths.apkg
     site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -263,6 +270,10 @@ def _write_outputs(library: Library, plan: NotePlan, *, config: Config,
             staged_apkg.write_bytes(deck_bytes)
         staged_site = staging / "site"
         if options.site:
+            # MkDocs (and Material, jieba …) load only when a site is built: ``--no-site``
+            # and no-op builds never pay for that import (issue 15).
+            from cheatdeck.site.mkdocs_build import build_site
+
             build_site(library, config_file=paths.mkdocs_yml, docs_dir=paths.docs_dir,
                        site_dir=staged_site, title=config.deck,
                        deck_path=staged_apkg if deck_bytes else None, renderer=renderer,

@@ -15,6 +15,7 @@ their line (:mod:`cheatdeck.reader.formulas`); the renderer shows them as their 
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as ET
 
@@ -56,6 +57,24 @@ def to_mathml(latex: str, *, display: bool = False) -> str:
         MathError: latex2mathml failed, its output is not well-formed, or it kept an unknown
             command (e.g. ``\\foo``) as text.
     """
+    mathml, why = _convert(latex, display)
+    if why is not None:
+        raise MathError(why)
+    return mathml
+
+
+# Formulas repeat across cells ($O(n^2)$, $d_k$): each distinct one is converted once per
+# process. Pure functions of their arguments, so the memo never changes a result.
+@functools.lru_cache(maxsize=8192)
+def _convert(latex: str, display: bool) -> tuple[str, str | None]:
+    """``(mathml, None)``, or ``("", why it cannot be rendered)``."""
+    try:
+        return _convert_checked(latex, display), None
+    except MathError as error:
+        return "", str(error)
+
+
+def _convert_checked(latex: str, display: bool) -> str:
     guarded = latex.replace("<", _LT).replace(">", _GT)
     try:
         mathml = convert(guarded, display="block" if display else "inline")
@@ -88,6 +107,13 @@ def check(latex: str) -> str | None:
     return None
 
 
+@functools.cache
+def _latex_to_text() -> LatexNodes2Text:
+    # Building it sets up pylatexenc's whole default macro context: once per process.
+    return LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
+
+
+@functools.lru_cache(maxsize=8192)
 def readable_text(latex: str) -> str:
     """Return a formula as plain Unicode text, e.g. ``r"\\frac{QK^T}{\\sqrt{d_k}}"`` → ``"QK^T/√(d_k)"``.
 
@@ -98,7 +124,7 @@ def readable_text(latex: str) -> str:
     # LaTeX eats the space after a control word ("n \\le 8192" → "n ≤8192"); "{}" keeps it.
     spaced = _CONTROL_WORD_SPACE.sub(r"\1{} ", latex)
     try:
-        text = LatexNodes2Text(math_mode="text", strict_latex_spaces=True).latex_to_text(spaced)
+        text = _latex_to_text().latex_to_text(spaced)
     except Exception:  # pylatexenc's parser errors have no common base class
         text = latex
     return _WHITESPACE.sub(" ", text).strip() or latex
