@@ -1,0 +1,139 @@
+"""Issue 15's acceptance test: a project rebuilt incrementally after each of a sequence of edits
+(fragment cache, docs dir, state and ledger kept from the builds before) gives, byte for byte,
+the deck and the site that a clean full build of the same sources gives.
+
+Each edit is one kind a writer makes: an answer's word, a reworded question, a card added and
+one removed (shipped retired), a section added and one renamed (its page moves), the sheet
+title (every page's nav), a formula, a fact table value, an image's bytes, a new sheet and a
+removed one, prose, and an edit reverted (its old fragments were dropped from the cache).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import struct
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from cheatdeck.cli import main
+from cheatdeck.fragment_cache import CACHE_FILE
+
+EXTRA = """# Extras — Math, facts and images
+
+Prose before the first section, with `code` and $x^2$.
+
+## ∑ Formulas
+
+| Question | Answer |
+| --- | --- |
+| What is the attention score? | $\\frac{QK^T}{\\sqrt{d_k}}$ then a **softmax** |
+| Cost of attention? | $O(n^2 d)$ time and `x \\| y` |
+| What does the diagram show? | ![plot](plot.png) the loss |
+
+## 📐 Sizes
+
+| Model | Params | Layers |
+| --- | --- | --- |
+| Tiny | 1M | 2 |
+| Small | 10M | 4 |
+
+- "Bigger is always better" — Not with a fixed compute budget: see $C \\approx 6ND$.
+"""
+
+
+def _png(rgb: tuple[int, int, int]) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    rows = b"".join(b"\x00" + bytes(rgb) * 2 for _ in range(2))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def _write_project(root: Path) -> None:
+    (root / "source").mkdir(parents=True)
+    shutil.copy(ROOT / "source" / "stage-1-llm-fundamentals.md", root / "source" / "s1.md")
+    (root / "source" / "extra.md").write_text(EXTRA, encoding="utf-8")
+    (root / "source" / "plot.png").write_bytes(_png((255, 0, 0)))
+    (root / "pyproject.toml").write_text('[tool.cheatdeck]\ndeck = "Incremental"\n')
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+S1, EX = "source/s1.md", "source/extra.md"
+EDITS: list[tuple[str, Callable[[Path], None]]] = [
+    ("an answer's word", lambda p: _replace(
+        p / S1, "merges frequent character pairs", "merges the most frequent character pairs")),
+    ("a reworded question", lambda p: _replace(p / S1, "| What is BPE? |", "| What is BPE exactly? |")),
+    ("a card added", lambda p: _replace(
+        p / EX, "| Cost of attention? |", "| What is $d_k$? | The key width |\n| Cost of attention? |")),
+    ("a card removed", lambda p: _replace(
+        p / EX, "| What is the attention score? | $\\frac{QK^T}{\\sqrt{d_k}}$ then a **softmax** |\n", "")),
+    ("a section added", lambda p: _replace(
+        p / EX, "## 📐 Sizes", "## 🧪 New\n\n| Question | Answer |\n| --- | --- |\n"
+        "| Is it *new*? | Yes, `new` |\n\n## 📐 Sizes")),
+    ("a section renamed", lambda p: _replace(p / S1, "## 🔥 EMBEDDINGS", "## 🔥 VECTORS")),
+    ("the sheet title", lambda p: _replace(
+        p / EX, "# Extras — Math, facts and images", "# Extras — Formulas and facts")),
+    ("a formula", lambda p: _replace(p / EX, "$O(n^2 d)$", "$O(n^2 \\cdot d)$")),
+    ("a fact value", lambda p: _replace(p / EX, "| Small | 10M | 4 |", "| Small | 12M | 6 |")),
+    ("an image's bytes", lambda p: (p / "source" / "plot.png").write_bytes(_png((0, 0, 255)))),
+    ("prose", lambda p: _replace(p / EX, "Prose before the first section", "Prose, edited,")),
+    ("a new sheet", lambda p: (p / "source" / "new.md").write_text(
+        "# New sheet\n\n## Only\n\n| Question | Answer |\n| --- | --- |\n| Q? | A $n$ |\n",
+        encoding="utf-8")),
+    ("a sheet removed", lambda p: (p / "source" / "new.md").unlink()),
+    ("an edit reverted", lambda p: _replace(
+        p / S1, "merges the most frequent character pairs", "merges frequent character pairs")),
+]
+
+
+def _outputs(root: Path) -> dict[str, bytes]:
+    files = {p.relative_to(root).as_posix(): p.read_bytes()
+             for folder in ("dist", "site") for p in sorted((root / folder).rglob("*"))
+             if p.is_file()}
+    files["source/cheatdeck.lock"] = (root / "source" / "cheatdeck.lock").read_bytes()
+    return files
+
+
+def _clean_build(incremental: Path, clean: Path) -> dict[str, bytes]:
+    """A full build in a fresh folder of the same sources (ledger included, as committed)."""
+    if clean.exists():
+        shutil.rmtree(clean)
+    clean.mkdir()
+    shutil.copytree(incremental / "source", clean / "source")
+    shutil.copy(incremental / "pyproject.toml", clean / "pyproject.toml")
+    assert main(["build", "-q", "--root", str(clean)]) == 0
+    return _outputs(clean)
+
+
+def test_incremental_builds_equal_clean_full_builds_byte_for_byte(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    project, clean = tmp_path / "project", tmp_path / "clean"
+    _write_project(project)
+    assert main(["build", "-q", "--root", str(project)]) == 0
+    assert (project / "build" / ".cheatdeck" / CACHE_FILE).is_file()
+    for what, edit in EDITS:
+        before = _outputs(project)
+        edit(project)
+        assert main(["build", "-q", "--root", str(project)]) == 0, what
+        got = _outputs(project)
+        assert got != before, f"{what}: the build changed nothing"
+        want = _clean_build(project, clean)
+        assert got.keys() == want.keys(), what
+        differ = [name for name in got if got[name] != want[name]]
+        assert differ == [], f"{what}: differs from a clean build in {differ}"
+        # The clean build made the same cache: the incremental one kept exactly what it uses.
+        cache = "build/.cheatdeck/" + CACHE_FILE
+        assert json.loads((project / cache).read_bytes()) == json.loads(
+            (clean / cache).read_bytes()), what
