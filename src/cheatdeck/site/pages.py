@@ -113,6 +113,9 @@ class _Context:
     # caches make each one computed once per call of render_site_pages (and image prefix).
     inline_cache: dict[str, dict[str, str]]
     anchor_cache: dict[int, tuple[str, ...]]
+    # The section page, the print view and the tags page place the same fragments: each is
+    # made Markdown-safe once (an HTML parse per fragment, issue 15's profile).
+    markdown_cache: dict[tuple[str, str], Markup]
 
     def inline(self, source: str, media_base: str = ROOT_MEDIA) -> str:
         """Inline Markdown → HTML fragment (the shared renderer's, memoized) for a page whose
@@ -134,7 +137,10 @@ class _Context:
 
     def html(self, source: str, media_base: str = ROOT_MEDIA) -> Markup:
         """Inline Markdown → HTML fragment that survives a pass through Python-Markdown."""
-        return Markup(for_markdown(self.inline(source, media_base)))
+        key = (source, media_base)
+        if (safe := self.markdown_cache.get(key)) is None:
+            safe = self.markdown_cache[key] = Markup(for_markdown(self.inline(source, media_base)))
+        return safe
 
     def section_html(self, source: str) -> Markup:
         """:meth:`html` for a section page (one folder down: images under ``../``)."""
@@ -407,7 +413,8 @@ def render_site_pages(
     markup = renderer or MarkupRenderer(media=library.media_names)
     tag_anchors = _tag_anchors(library)
     ctx = _Context(
-        env=_environment(), markup=markup, tag_anchors=tag_anchors, inline_cache={}, anchor_cache={}
+        env=_environment(), markup=markup, tag_anchors=tag_anchors, inline_cache={}, anchor_cache={},
+        markdown_cache={}
     )
     pages = {"index.md": _home_page(ctx, library, title, deck_file)}
     for sheet in library.sheets:
