@@ -164,12 +164,18 @@ def _render_html_block(
     return "<p>" + html.escape(tokens[idx].content.strip("\n"), quote=False) + "</p>\n"
 
 
-def _mathml(latex: str, *, display: bool, source: str) -> str:
+def _mathml(latex: str, *, display: bool, source: str, memo: dict[str, str] | None = None) -> str:
     """A formula as MathML plus its readable text in a ``hidden`` span (titles, search index).
 
     The ``<math>`` is marked ``data-search-exclude`` so the search index holds the readable
-    text once, not the letters of the MathML tree; unrenderable: ``source`` as text.
+    text once, not the letters of the MathML tree; unrenderable: ``source`` as text. ``memo``:
+    the renderer's ``{source: result}`` (formulas repeat across cells; converting one is the
+    costliest step of a cell, issue 15).
     """
+    if memo is not None:
+        if (done := memo.get(source)) is None:
+            done = memo[source] = _mathml(latex, display=display, source=source)
+        return done
     try:
         mathml = to_mathml(latex, display=display)
     except MathError:  # the reader already warned, naming the line
@@ -187,7 +193,7 @@ def _render_math(
     content = tokens[idx].content
     env[_HAS_MATH] = True
     if env.get(_MATH) == "mathml":
-        return _mathml(content, display=False, source=f"${content}$")
+        return _mathml(content, display=False, source=f"${content}$", memo=env.get(_FORMULAS))
     return "\\(" + html.escape(content, quote=False) + "\\)"
 
 
@@ -197,7 +203,7 @@ def _render_math_inline_double(
     content = tokens[idx].content
     env[_HAS_MATH] = True
     if env.get(_MATH) == "mathml":
-        return _mathml(content, display=True, source=f"$${content}$$")
+        return _mathml(content, display=True, source=f"$${content}$$", memo=env.get(_FORMULAS))
     return "\\[" + html.escape(content, quote=False) + "\\]"
 
 
@@ -207,7 +213,7 @@ def _render_math_block(
     content = tokens[idx].content
     env[_HAS_MATH] = True
     if env.get(_MATH) == "mathml":
-        return f'<div class="cd-math-block">{_mathml(content, display=True, source=f"$${content}$$")}</div>\n'
+        return f'<div class="cd-math-block">{_mathml(content, display=True, source=f"$${content}$$", memo=env.get(_FORMULAS))}</div>\n'
     return "<p>\\[" + html.escape(content, quote=False) + "\\]</p>\n"
 
 
@@ -228,6 +234,7 @@ def _render_image(
 
 _MEDIA, _BASE, _HAS_IMAGE = "cheatdeck_media", "cheatdeck_media_base", "cheatdeck_has_image"
 _MATH, _HAS_MATH = "cheatdeck_math", "cheatdeck_has_math"
+_FORMULAS = "cheatdeck_formulas"
 """Keys of the per-render ``env``: ref → file name map, src prefix, "an image was drawn",
 :data:`MathMode`, "a formula was drawn"."""
 
@@ -286,6 +293,7 @@ class MarkupRenderer:
                 before rendering, and given every fragment rendered without an image.
         """
         self._cache = cache
+        self._formulas: dict[str, str] = {}  # "$…$" source → its site HTML (MathML + text)
         self._md = make_parser()
         self._cleaner = make_cleaner()
         self._media = dict(media or {})
@@ -294,7 +302,7 @@ class MarkupRenderer:
         self._inline_keyed: dict[tuple[MathMode, str, str], str] = {}
 
     def _env(self, media_base: str, math: MathMode) -> dict[str, Any]:
-        return {_MEDIA: self._media, _BASE: media_base, _MATH: math}
+        return {_MEDIA: self._media, _BASE: media_base, _MATH: math, _FORMULAS: self._formulas}
 
     def inline(self, source: str, *, media_base: str = "", math: MathMode = "mathjax") -> str:
         """Render one line of inline Markdown (a question, an answer, a table cell).

@@ -57,24 +57,6 @@ def to_mathml(latex: str, *, display: bool = False) -> str:
         MathError: latex2mathml failed, its output is not well-formed, or it kept an unknown
             command (e.g. ``\\foo``) as text.
     """
-    mathml, why = _convert(latex, display)
-    if why is not None:
-        raise MathError(why)
-    return mathml
-
-
-# Formulas repeat across cells ($O(n^2)$, $d_k$): each distinct one is converted once per
-# process. Pure functions of their arguments, so the memo never changes a result.
-@functools.lru_cache(maxsize=8192)
-def _convert(latex: str, display: bool) -> tuple[str, str | None]:
-    """``(mathml, None)``, or ``("", why it cannot be rendered)``."""
-    try:
-        return _convert_checked(latex, display), None
-    except MathError as error:
-        return "", str(error)
-
-
-def _convert_checked(latex: str, display: bool) -> str:
     guarded = latex.replace("<", _LT).replace(">", _GT)
     try:
         mathml = convert(guarded, display="block" if display else "inline")
@@ -113,7 +95,6 @@ def _latex_to_text() -> LatexNodes2Text:
     return LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
 
 
-@functools.lru_cache(maxsize=8192)
 def readable_text(latex: str) -> str:
     """Return a formula as plain Unicode text, e.g. ``r"\\frac{QK^T}{\\sqrt{d_k}}"`` → ``"QK^T/√(d_k)"``.
 

@@ -57,13 +57,16 @@ def check_formulas(sheet: Sheet, text: str) -> list[Diagnostic]:
         return []
     line_starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]
     found = []
+    verdicts: dict[str, str | None] = {}
     for markdown, is_block, pos in rendered_texts(sheet):
         if "$" not in markdown:
             continue
         tokens = md.parse(markdown) if is_block else md.parseInline(markdown)
         cursor = line_starts[min(max(pos.line, 1), len(line_starts)) - 1]
         for formula, fence in _formulas(tokens):
-            why = check(formula)
+            if formula not in verdicts:  # formulas repeat across a sheet: check each once
+                verdicts[formula] = check(formula)
+            why = verdicts[formula]
             if why is None:
                 continue
             at = text.find(formula, cursor)
