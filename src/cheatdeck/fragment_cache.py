@@ -63,8 +63,6 @@ class FragmentCache:
         self._old = entries or {}
         self._used: dict[str, str] = {}
         self._version = version
-        self.hits = 0
-        """How many fragments came from the cache in this build."""
 
     @staticmethod
     def key(kind: str, math: str, source: str) -> str:
@@ -77,7 +75,6 @@ class FragmentCache:
         html = self._used.get(key)
         if html is None and (html := self._old.get(key)) is not None:
             self._used[key] = html
-            self.hits += 1
         return html
 
     def put(self, key: str, html: str) -> None:

@@ -213,7 +213,8 @@ def _render_math_block(
     content = tokens[idx].content
     env[_HAS_MATH] = True
     if env.get(_MATH) == "mathml":
-        return f'<div class="cd-math-block">{_mathml(content, display=True, source=f"$${content}$$", memo=env.get(_FORMULAS))}</div>\n'
+        formula = _mathml(content, display=True, source=f"$${content}$$", memo=env.get(_FORMULAS))
+        return f'<div class="cd-math-block">{formula}</div>\n'
     return "<p>\\[" + html.escape(content, quote=False) + "\\]</p>\n"
 
 
