@@ -118,7 +118,8 @@ def test_build_imports_into_anki_and_renders_the_site(project: Path, col: Collec
 
     site = project / "site"
     glossary = (site / "glossary" / "terms.html").read_text(encoding="utf-8")
-    assert "<summary data-search-exclude>Definition</summary>" in glossary
+    # The column's name labels the toggle, which is named after its question (issue 20).
+    assert '<summary data-search-exclude aria-label="Definition: TCP">Definition</summary>' in glossary
     dns = (site / "dns" / "records.html").read_text(encoding="utf-8")
     assert '<p class="cd-extra">Source: RFC 1035</p>' in dns
     assert (site / "lab" / "xe4482493.html").is_file() and (site / "lab" / "xe4482493-2.html").is_file()

@@ -171,6 +171,7 @@ def _card(ctx: _Context, card: Card, anchor: str, heading_id: str) -> str:
     question = ctx.inline(card.question, SECTION_MEDIA)
     return ctx.env.get_template("card.md.j2").render(
         question=ctx.section_html(card.question),
+        question_text=plain_text(question),
         toc_label=_toc_label(question),
         anchor=anchor,
         kind=card.kind,
