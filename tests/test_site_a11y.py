@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -24,6 +25,7 @@ from site_fixtures import (
 )
 
 from cheatdeck.model import Library
+from cheatdeck.reader import read_text
 
 pytestmark = pytest.mark.browser
 
@@ -38,15 +40,34 @@ PAGES = [
     "tags.html",
     f"{SHEET}/_print.html",
     "study-checks/math.html",
+    "wide/formulas.html",
     "404.html",
 ]
 SCHEMES = ["light", "dark"]
 WIDTHS = [1280, 390]
 
 
+# Formulas wider than a phone: in a cell ($$…$$) and as a block of their own.
+WIDE_SUM = " + ".join(f"a_{{{i}}}" for i in range(1, 25))
+WIDE_SHEET = f"""# Wide
+
+## 📐 FORMULAS
+
+| Question | Answer |
+| --- | --- |
+| What is the long sum? | $$s = {WIDE_SUM}$$ |
+
+$$
+t = {WIDE_SUM}
+$$
+"""
+
+
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    library = Library((*browser_library().sheets, *study_library().sheets))
+    wide, diagnostics = read_text(WIDE_SHEET, path="wide.md")
+    assert wide is not None and diagnostics == []
+    library = Library((*browser_library().sheets, *study_library().sheets, wide))
     site = build_test_site(library, tmp_path_factory.mktemp("a11y-site"))
     with serve_directory(site) as url:
         yield url
@@ -97,7 +118,7 @@ def test_axe_finds_no_serious_violation(
             expect(page.locator("#cd-study-grades")).to_be_visible()  # Again/Hard/Good/Easy
             page.locator("#cd-study-progress > summary").click()  # the progress panel too
             expect(page.locator("#cd-study-limit")).to_be_visible()
-        elif path.startswith(SHEET + "/embeddings"):
+        elif path.startswith(SHEET + "/embeddings") or path.startswith("wide/"):
             page.locator("details.cd-answer > summary").first.click()  # an open answer too
         if violations := _serious(page, axe_script):
             found[path] = violations
@@ -229,6 +250,205 @@ def test_fact_table_scroll_area_is_reachable_by_keyboard_on_a_phone(
     else:
         pytest.fail("Tab never reached the fact table")
     expect(area).to_have_attribute("role", "region")
-    page.keyboard.press("End")
-    assert area.evaluate("e => e.scrollLeft") > 0
+    page.keyboard.press("ArrowRight")  # scrolls the focused area (smoothly: wait for it)
+    page.wait_for_function("e => e.scrollLeft > 0", arg=area.element_handle())
+    page.context.close()
+
+
+def test_wide_formulas_scroll_inside_the_column_by_keyboard_on_a_phone(
+    browser: Browser, base: str
+) -> None:
+    page = _page(browser, "light", 390)
+    page.goto(base + "wide/formulas.html", wait_until="load")
+    page.locator("details.cd-answer > summary").first.click()
+    formulas = page.locator(".cd-math--block")
+    expect(formulas).to_have_count(2)  # the cell's $$…$$ and the block
+    assert page.evaluate("document.documentElement.scrollWidth") == 390  # the page does not scroll
+    reached = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('cd-math--block')"):
+            focused = page.locator(".cd-math--block:focus")
+            assert focused.evaluate("e => e.scrollWidth > e.clientWidth")  # it does scroll
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function("e => e.scrollLeft > 0", arg=focused.element_handle())
+            reached.append(focused.evaluate("e => e.querySelector('.cd-math__text').textContent"))
+            if len(reached) == 2:
+                break
+    assert [text.split(" =")[0] for text in reached] == ["s", "t"]
+    page.context.close()
+
+
+# --- the quiz -------------------------------------------------------------------------------------
+# A fresh browser context per test: the quiz mode and the shortcut switch are kept in
+# localStorage. The quiz opens in Study mode (issue 18); "Browse all" flips through every card.
+
+EMBEDDINGS_FIRST = "What shape is the embedding matrix?"
+EMBEDDINGS_SECOND = "What's the difference between token and positional embeddings?"
+
+
+def _quiz(browser: Browser, base: str, scope: str = f"{SHEET}/embeddings", *,
+          browse: bool = False) -> Page:
+    page = _page(browser, "light", 1280)
+    page.goto(f"{base}quiz.html#{scope}", wait_until="load")
+    if browse:
+        page.get_by_role("button", name="Browse all").focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("#cd-quiz-count")).to_have_text("1 / 7")
+    return page
+
+
+def test_enter_follows_links_on_the_quiz_page(browser: Browser, base: str) -> None:
+    page = _quiz(browser, base)
+    page.keyboard.press("Space")  # the card has the focus
+    link = page.get_by_role("link", name="Open on its page")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/{SHEET}/embeddings.html#what-shape-is-the-embedding-matrix")
+    for link in (".md-footer__link--prev", ".md-sidebar--primary a.md-nav__link[href$='tags.html']"):
+        page.goto(f"{base}quiz.html#{SHEET}/embeddings", wait_until="load")
+        page.locator(link).first.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_url(lambda url: "quiz.html" not in url)
+        assert urlsplit(page.url).path.endswith((".html", "/"))
+    page.context.close()
+
+
+def test_quiz_by_keyboard_alone_with_every_card_announced(browser: Browser, base: str) -> None:
+    page = _quiz(browser, base)
+    status = page.locator("#cd-quiz-status")
+    expect(status).to_have_attribute("role", "status")
+    expect(page.locator("#cd-quiz-count")).not_to_have_attribute("aria-live", "polite")  # one voice
+    card = page.locator("#cd-quiz-card")
+    expect(card).to_be_focused()  # the quiz takes the focus when the page opens
+    expect(card).to_have_accessible_name("Flashcard")
+    # Studying: reveal, grade, hear the next card and what is left.
+    page.keyboard.press("Enter")
+    expect(status).to_have_text("Answer: (vocab_size × embedding_dim), e.g., (50257 × 768) for GPT-2")
+    page.keyboard.press("3")
+    expect(status).to_have_text(f"Good. 7 left today: {EMBEDDINGS_SECOND}")
+    # Grade by Tab and Enter on a button: the buttons go away, the focus goes back to the card.
+    page.keyboard.press("Space")
+    expect(status).to_contain_text("Answer: Token = WHAT the token is.")
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.dataset.quiz") == "again":
+            break
+    page.keyboard.press("Enter")
+    expect(card).to_be_focused()
+    expect(status).to_have_text(re.compile(r"^Again\. 7 left today: "))
+    # Browsing: next, back and shuffle, each announced.
+    page.get_by_role("button", name="Browse all").focus()
+    page.keyboard.press("Enter")
+    expect(status).to_have_text(f"Browsing every card. Card 1 of 7: {EMBEDDINGS_FIRST}")
+    card.focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#cd-quiz-count")).to_have_text("2 / 7")
+    expect(status).to_have_text(f"Card 2 of 7: {EMBEDDINGS_SECOND}")
+    page.keyboard.press("j")
+    expect(status).to_have_text("Card 3 of 7: What are the 3 types of positional encoding?")
+    page.keyboard.press("Space")
+    # The answer as read (not its "Open on its page" link).
+    expect(status).to_have_text("Answer: Learned absolute, Sinusoidal (fixed), RoPE (rotary)")
+    page.keyboard.press("k")
+    expect(status).to_have_text(f"Card 2 of 7: {EMBEDDINGS_SECOND}")
+    page.keyboard.press("ArrowLeft")
+    expect(status).to_have_text(f"Card 1 of 7: {EMBEDDINGS_FIRST}")
+    page.get_by_role("button", name="Shuffle").focus()
+    page.keyboard.press("Enter")
+    expect(status).to_have_text(re.compile(r"^Shuffled\. Card 1 of 7: \S"))
+    page.get_by_role("button", name="Next →").focus()
+    page.keyboard.press("Enter")  # the button's own click: one card on, not two
+    expect(page.locator("#cd-quiz-count")).to_have_text("2 / 7")
+    page.locator("#cd-quiz-scope").select_option(f"{SHEET}/numbers-to-memorize")
+    expect(status).to_have_text("Card 1 of 30: GPT-2 small — Params")
+    page.context.close()
+
+
+def test_single_key_shortcuts_can_be_turned_off(browser: Browser, base: str) -> None:
+    page = _quiz(browser, base, browse=True)
+    count = page.locator("#cd-quiz-count")
+    switch = page.get_by_label("Single-key shortcuts")
+    expect(switch).to_be_checked()
+    switch.focus()
+    page.keyboard.press("Space")
+    expect(switch).not_to_be_checked()
+    page.locator("#cd-quiz-card").focus()
+    page.keyboard.press("j")
+    expect(count).to_have_text("1 / 7")
+    page.keyboard.press("ArrowRight")  # not a character key: stays on
+    expect(count).to_have_text("2 / 7")
+    page.reload(wait_until="load")
+    expect(page.get_by_label("Single-key shortcuts")).not_to_be_checked()  # remembered
+    page.get_by_role("button", name="Study", exact=True).click()
+    page.locator("#cd-quiz-card").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("3")  # grade keys are single keys too: off
+    expect(page.locator("#cd-quiz-question")).to_have_text(EMBEDDINGS_FIRST)
+    expect(page.locator("#cd-study-grades")).to_be_visible()
+    page.context.close()
+
+
+def test_quiz_keys_leave_links_fields_toggles_and_search_alone(browser: Browser, base: str) -> None:
+    page = _quiz(browser, base, browse=True)
+    count = page.locator("#cd-quiz-count")
+    search = page.locator("#__search")
+    # Focus outside the quiz (a nav link): "j" does nothing, "s" opens the theme's search.
+    page.locator(".md-sidebar--primary a.md-nav__link").first.focus()
+    for key in ("j", "ArrowRight", "Space"):
+        page.keyboard.press(key)
+    expect(count).to_have_text("1 / 7")
+    page.keyboard.press("s")
+    expect(search).to_be_checked()
+    page.keyboard.press("j")  # typed into the search box, not a quiz key
+    expect(page.locator(".md-search__input")).to_have_value("j")
+    expect(count).to_have_text("1 / 7")
+    page.keyboard.press("Escape")
+    expect(search).not_to_be_checked()
+    # The answer's link, the progress panel's toggle and its field keep their keys.
+    card = page.locator("#cd-quiz-card")
+    card.focus()
+    page.keyboard.press("Space")
+    page.get_by_role("link", name="Open on its page").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("j")
+    expect(count).to_have_text("1 / 7")
+    toggle = page.locator("#cd-study-progress > summary")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#cd-study-progress")).to_have_attribute("open", "")
+    page.keyboard.press("j")
+    expect(count).to_have_text("1 / 7")
+    limit = page.locator("#cd-study-limit")
+    limit.focus()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("12")
+    page.keyboard.press("ArrowLeft")
+    expect(limit).to_have_value("12")
+    expect(count).to_have_text("1 / 7")
+    # "s" on the card is the theme's search too: no quiz key takes it.
+    card.focus()
+    page.keyboard.press("s")
+    expect(search).to_be_checked()
+    expect(count).to_have_text("1 / 7")
+    page.context.close()
+
+
+def test_the_end_of_a_deck_is_announced_and_keeps_the_focus(browser: Browser, base: str) -> None:
+    page = _quiz(browser, base, f"{SHEET}/gotchas-interviewers-love")
+    status = page.locator("#cd-quiz-status")
+    for _ in range(7):  # every card Easy, by keyboard: none comes back today
+        page.keyboard.press("Space")
+        page.keyboard.press("4")
+    expect(page.locator("#cd-quiz-card")).to_be_hidden()
+    ahead = page.get_by_role("button", name="Study ahead")
+    expect(ahead).to_be_focused()  # the card went away: the focus did not fall to the page
+    expect(status).to_have_text("Easy. Nothing left to study today in this deck.")
+    page.keyboard.press("Enter")
+    expect(page.locator("#cd-quiz-card")).to_be_focused()
+    # The soonest due first: Easy intervals are fuzzed (FSRS), so which one is not fixed.
+    expect(status).to_have_text(re.compile(r"^Studying ahead: \S"))
+    page.keyboard.press("Space")
+    page.keyboard.press("3")
+    expect(status).to_have_text(re.compile(r"^Good\. Studying ahead: \S"))
     page.context.close()

@@ -48,7 +48,7 @@ def test_deck_fields_hold_mathjax_not_mathml() -> None:
 def test_display_math_block_and_cell_double_dollar_are_display_mathml() -> None:
     markup = MarkupRenderer()
     block = markup.block("$$\nx^2\n$$", math="mathml")
-    assert block.startswith('<div class="cd-math-block"><span class="cd-math">'
+    assert block.startswith('<div class="cd-math-block"><span class="cd-math cd-math--block" tabindex="0">'
                             '<math data-search-exclude="" display="block">')
     assert 'display="block"' in markup.inline("a $$x^2$$ b", math="mathml")
 

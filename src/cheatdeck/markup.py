@@ -81,7 +81,7 @@ _SANITIZER_ATTRIBUTES = {
     **_MATHML_ATTRIBUTES,
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
-    "span": {"class", "hidden"},
+    "span": {"class", "hidden", "tabindex"},  # tabindex: a display formula's scroll area
     "div": {"class"},
     "code": {"class"},
     "pre": {"class"},
@@ -168,9 +168,11 @@ def _mathml(latex: str, *, display: bool, source: str, memo: dict[str, str] | No
     """A formula as MathML plus its readable text in a ``hidden`` span (titles, search index).
 
     The ``<math>`` is marked ``data-search-exclude`` so the search index holds the readable
-    text once, not the letters of the MathML tree; unrenderable: ``source`` as text. ``memo``:
-    the renderer's ``{source: result}`` (formulas repeat across cells; converting one is the
-    costliest step of a cell, issue 15).
+    text once, not the letters of the MathML tree; unrenderable: ``source`` as text. A display
+    formula inside text (``$$…$$`` in a cell) is a block of its own that scrolls sideways when
+    wider than the column, so it is a tab stop (WCAG 2.1.1: keyboard users scroll it too).
+    ``memo``: the renderer's ``{source: result}`` (formulas repeat across cells; converting one
+    is the costliest step of a cell, issue 15).
     """
     if memo is not None:
         if (done := memo.get(source)) is None:
@@ -184,6 +186,9 @@ def _mathml(latex: str, *, display: bool, source: str, memo: dict[str, str] | No
     mathml = mathml.replace(f' xmlns="{MATHML_NAMESPACE}"', "", 1)
     mathml = mathml.replace("<math ", "<math data-search-exclude ", 1)
     text = html.escape(readable_text(latex), quote=False)
+    if display:
+        return (f'<span class="cd-math cd-math--block" tabindex="0">{mathml}'
+                f'<span class="cd-math__text" hidden>{text}</span></span>')
     return f'<span class="cd-math">{mathml}<span class="cd-math__text" hidden>{text}</span></span>'
 
 

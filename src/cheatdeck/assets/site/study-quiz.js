@@ -2,7 +2,10 @@
    Anki), the counts of what is left today, "study ahead", and the progress panel (daily new-card
    limit, export, import, reset). The store and scheduler are study.js's; quiz.js shows the cards
    and calls attach(view) once. In Study mode a deck shows what today holds for it (study.js
-   plan()); grading re-plans, so a card graded Again comes back in the same sitting. */
+   plan()); grading re-plans, so a card graded Again comes back in the same sitting. While
+   studying, the live region says the grade and what is left ("Good. 6 left today: <question>")
+   or that the deck is done, and the focus goes to "Study ahead" or the done text when the card
+   goes away. */
 (function () {
   "use strict";
 
@@ -88,6 +91,20 @@
       byId("cd-study-ahead").hidden = ahead || !today.ahead.length;
     }
 
+    var describeCard = view.describe;
+    view.describe = function (prefix) {
+      if (mode === "browse") return describeCard(prefix);
+      var card = state.cards[state.index];
+      if (!card) return view.announce(prefix + byId("cd-study-done-text").textContent);
+      var text = view.spoken(byId("cd-quiz-question"));
+      if (today.ready.indexOf(card.id) < 0) return view.announce(prefix + "Studying ahead: " + text);
+      view.announce(prefix + today.left + " left today: " + text);
+    };
+    view.fallbackFocus = function () {
+      var ahead = byId("cd-study-ahead");
+      return ahead.getClientRects().length ? ahead : byId("cd-study-done-text");
+    };
+
     view.shown = function (card) {
       var studying = mode === "study";
       root.classList.toggle("cd-quiz--study", studying);
@@ -128,6 +145,7 @@
         if (mode !== "study" || !state.revealed || !card) return;
         study.grade(card.id, grade[1]);
         view.reload();
+        view.describe(grade[0].charAt(0).toUpperCase() + grade[0].slice(1) + ". ");
       };
       view.keys[grade[2]] = grade[0];
     });
@@ -136,6 +154,7 @@
       mode = next;
       saveMode(mode);
       view.reload();
+      view.describe(mode === "browse" ? "Browsing every card. " : "Studying. ");
     }
 
     root.addEventListener("click", function (event) {
@@ -145,6 +164,8 @@
     byId("cd-study-ahead").addEventListener("click", function () {
       ahead = true;
       view.reload();
+      view.describe("");
+      byId("cd-quiz-card").focus({ preventScroll: true });  // the button is gone
     });
 
     limit.value = String(internals.store().settings.newPerDay);
