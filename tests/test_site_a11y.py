@@ -160,6 +160,11 @@ BARS = [
     ("quiz.html", "[data-quiz=next]", "border-top-color", "outline button border"),
     ("index.html", ".cd-actions .md-button:not(.md-button--primary)", "border-top-color",
      "Quiz yourself border"),
+    *(("quiz.html", f"[data-quiz={grade}]", "border-top-color", f"{grade} button border")
+      for grade in ("again", "hard", "good", "easy")),
+    ("quiz.html", "[data-study-mode=browse]", "border-top-color", "mode button border"),
+    ("quiz.html", "#cd-study-limit", "border-top-color", "new-cards field border"),
+    ("quiz.html", "#cd-study-done", "border-top-color", "deck-done box border"),
 ]
 
 
@@ -186,6 +191,28 @@ def test_borders_and_bars_have_3_to_1_contrast(browser: Browser, base: str, sche
     assert {name: ratio for name, ratio in measured.items() if ratio < 3} == {}, measured
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_hovered_and_focused_buttons_keep_4_5_to_1_text(browser: Browser, base: str,
+                                                       scheme: str) -> None:
+    page = _page(browser, scheme, 1280)
+    page.goto(base + "quiz.html", wait_until="load")
+    page.get_by_role("button", name="Browse all").click()
+    measured = {}
+    for name in ("Next →", "Shuffle", "← Back"):
+        button = page.get_by_role("button", name=name)
+        for state in ("hover", "focus"):
+            page.mouse.move(0, 0)
+            page.locator("#cd-quiz-card").focus()
+            button.hover() if state == "hover" else button.focus()
+            colors = button.evaluate("""e => {
+                e.getAnimations().forEach(a => a.finish());  // Material's colour transitions
+                return [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]; }""")
+            measured[f"{name} {state}"] = round(_contrast(*colors), 2)
+    page.context.close()
+    assert len(measured) == 6
+    assert {k: v for k, v in measured.items() if v < 4.5} == {}, measured
+
+
 # --- names and structure --------------------------------------------------------------------------
 
 def test_answer_toggles_are_named_after_their_questions_and_headings_in_order(
@@ -199,9 +226,16 @@ def test_answer_toggles_are_named_after_their_questions_and_headings_in_order(
     names = [s.get_attribute("aria-label") for s in toggles.all()]
     assert names[0] == "Answer: What shape is the embedding matrix?"
     assert len(set(names)) == 7
-    levels = page.evaluate("[...document.querySelectorAll('.md-content h1, .md-content h2, "
-                           ".md-content h3')].map(h => +h.tagName[1])")
-    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+    levels = {}
+    for path in PAGES:  # one h1, and no level skipped going down, on every kind of page
+        page.goto(base + path, wait_until="load")
+        levels[path] = page.evaluate("[...document.querySelectorAll('.md-content h1, "
+                                     ".md-content h2, .md-content h3, .md-content h4')]"
+                                     ".map(h => +h.tagName[1])")
+    assert levels[f"{SHEET}/embeddings.html"] == [1] + [2] * 7
+    assert {path: found for path, found in levels.items()
+            if found[:1] != [1] or found.count(1) != 1
+            or any(b - a > 1 for a, b in zip(found, found[1:], strict=False))} == {}
     page.goto(base + "index.html", wait_until="load")
     headers = page.locator(".md-content table th").all_inner_texts()
     assert "" not in [h.strip() for h in headers] and "Quiz" in headers
