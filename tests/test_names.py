@@ -38,7 +38,7 @@ def test_every_card_links_to_its_own_question_on_its_page(seed_library: Library)
                     continue
                 url, _, anchor = html.unescape(note.fields[4]).partition("#")
                 assert url == f"{SITE}/{section_url(sheet, section)}"
-                headings = re.findall(r"^### (.*) \{#" + re.escape(anchor) + r" ", page, re.M)
+                headings = re.findall(r"^## (.*) \{#" + re.escape(anchor) + r" ", page, re.M)
                 assert len(headings) == 1, (note.text, anchor)
                 checked += 1
     assert checked == 52  # every Q&A and gotcha note of the seed
