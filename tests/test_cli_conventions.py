@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.metadata
 import shlex
 import tomllib
@@ -96,3 +97,36 @@ def test_top_level_help_lists_every_command(capsys: pytest.CaptureFixture[str]) 
     out = capsys.readouterr().out
     assert all(f"\n    {command}" in out for command in COMMANDS)
     assert "NO_COLOR=1 turns it off, FORCE_COLOR=1 on" in out
+
+
+def _cheatdeck_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+             and node.module}
+    names |= {f"{node.module}.{alias.name}" for node in ast.walk(tree)
+              if isinstance(node, ast.ImportFrom) and node.module == "cheatdeck"
+              for alias in node.names}
+    names |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+              for alias in node.names}
+    return {name for name in names if name.startswith("cheatdeck")}
+
+
+def test_the_command_line_talks_to_the_build_and_its_operations_only() -> None:
+    """Issue 16: cli parses arguments and prints; reading, ledgers, decks, the site and the
+    server are reached through ``cheatdeck.build``, ``cheatdeck.operations`` and ``sync``."""
+    assert _cheatdeck_imports(ROOT / "src" / "cheatdeck" / "cli.py") == {
+        "cheatdeck", "cheatdeck.arguments", "cheatdeck.operations", "cheatdeck.build",
+        "cheatdeck.config", "cheatdeck.diagnostics", "cheatdeck.errors", "cheatdeck.model",
+        "cheatdeck.project", "cheatdeck.report", "cheatdeck.starter", "cheatdeck.sync"}
+
+
+def test_sheets_are_read_and_reported_in_one_place() -> None:
+    """Only cheatdeck.operations calls the reader (build, sync and every command go through its
+    read_sheets), and only it and the build's gather phase read the ledger file."""
+    src = ROOT / "src" / "cheatdeck"
+    calling = {text: sorted(p.relative_to(src).as_posix() for p in src.rglob("*.py")
+                            if "reader" not in p.relative_to(src).parts
+                            and text in p.read_text(encoding="utf-8"))
+               for text in ("read_paths(", "read_ledger_text(")}
+    assert calling == {"read_paths(": ["operations.py"],
+                       "read_ledger_text(": ["inputs.py", "ledger_file.py", "operations.py"]}

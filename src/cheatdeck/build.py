@@ -18,8 +18,8 @@ from pathlib import Path
 
 from cheatdeck.changes import BuildState, NoteChanges, plan_changes
 from cheatdeck.config import Config
-from cheatdeck.diagnostics import Diagnostic, has_errors
-from cheatdeck.errors import LedgerError, OutputError, SourceError
+from cheatdeck.diagnostics import Diagnostic
+from cheatdeck.errors import LedgerError, OutputError
 from cheatdeck.files import replace_dir, write_atomic
 from cheatdeck.fragment_cache import CACHE_FILE, FragmentCache
 from cheatdeck.inputs import (
@@ -37,9 +37,9 @@ from cheatdeck.ledger_file import load_ledger
 from cheatdeck.ledger_match import Rewording
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
+from cheatdeck.operations import read_sheets
 from cheatdeck.outputs import check_outputs, mark, planned_outputs
 from cheatdeck.plan import NotePlan, plan_notes
-from cheatdeck.reader import read_paths
 from cheatdeck.source_date import change_time
 from cheatdeck.work_folder import WORK_DIR, open_work_folder, project_lock, staging_for, sweep, temp_prefix
 
@@ -105,11 +105,7 @@ def read(paths: Paths, options: BuildOptions, emit: Callable[[Diagnostic], None]
     Raises:
         SourceError: an error (or, with ``strict``, any warning); nothing written.
     """
-    library, diagnostics = read_paths([paths.source])
-    for diagnostic in diagnostics:
-        emit(diagnostic)
-    if has_errors(diagnostics) or (options.strict and diagnostics):
-        raise SourceError(diagnostics)
+    library, diagnostics = read_sheets([paths.source], emit=emit, strict=options.strict)
     sections = library.sections
     counts = (len(library.sheets), len(sections), sum(s.note_count for s in sections),
               sum(s.card_count for s in sections))

@@ -10,33 +10,18 @@ import dataclasses
 import os
 import sys
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
 
-from cheatdeck import arguments
+from cheatdeck import arguments, operations
 from cheatdeck.build import BuildOptions, run_build
 from cheatdeck.config import Config, load_config
-from cheatdeck.diagnostics import Diagnostic, has_errors
+from cheatdeck.diagnostics import Diagnostic
 from cheatdeck.errors import CheatdeckError, SourceError
-from cheatdeck.export import export_csv, export_json
-from cheatdeck.files import write_atomic
-from cheatdeck.ledger import LEDGER_FILE
-from cheatdeck.ledger_file import load_ledger, read_ledger_text
-from cheatdeck.markdown import write_markdown
 from cheatdeck.model import Library
-from cheatdeck.names import deck_slug
-from cheatdeck.outputs import check_outputs, planned_outputs
-from cheatdeck.project import find_root, site_config
-from cheatdeck.reader import read_paths
+from cheatdeck.project import find_root
 from cheatdeck.report import Printer, library_counts
 from cheatdeck.starter import write_starter
-from cheatdeck.work_folder import WORK_DIR, open_work_folder, project_lock
-
-
-def _print_diagnostics(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
-    Printer(stream, environ=os.environ).diagnostics(diagnostics)
 
 
 def _paths(args: argparse.Namespace, config: Config | None = None) -> list[Path]:
@@ -48,22 +33,13 @@ def _paths(args: argparse.Namespace, config: Config | None = None) -> list[Path]
 
 def _read(args: argparse.Namespace,
           config: Config | None = None) -> tuple[Library, list[Diagnostic]]:
-    library, diagnostics = read_paths(_paths(args, config))
-    _print_diagnostics(diagnostics, sys.stderr)
-    if getattr(args, "strict", False) and diagnostics:
-        raise SourceError(diagnostics)
-    if has_errors(diagnostics):
-        raise SourceError(diagnostics)
-    return library, diagnostics
+    return operations.read_sheets(_paths(args, config),
+                                  emit=Printer(sys.stderr, environ=os.environ).diagnostic,
+                                  strict=getattr(args, "strict", False))
 
 
 def _say(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
-
-
-def _temp_folder(config: Config) -> Path:
-    """The project's folder for temp files (:mod:`cheatdeck.work_folder`), created."""
-    return open_work_folder(config.path(WORK_DIR))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -82,51 +58,26 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     """
     config = _config(args)
     library, _ = _read(args, config)
-    source = config.path(config.source).resolve()
-    changed = []
-    left = 0
-    for sheet in library.sheets:
-        path = Path(sheet.path)
-        if sheet.skipped:
-            # The canonical form has no place for a skipped row: rewriting would delete it.
-            print(f"left {path.as_posix()} as written: {len(sheet.skipped)} row(s) skipped "
-                  "(see the warnings); fix them, then run fmt again", file=sys.stderr)
-            left += 1
-            continue
-        canonical = write_markdown(sheet)
-        if path.read_text(encoding="utf-8-sig") != canonical:
-            changed.append(path)
-            if not args.check:  # the temp file goes to the work folder, never into source/
-                inside = source in path.resolve().parents
-                write_atomic(path, canonical.encode("utf-8"),
-                             tmp_dir=_temp_folder(config) if inside else None)
+    report = operations.format_sheets(config, library, write=not args.check)
+    for path, skipped in report.left:
+        print(f"left {path.as_posix()} as written: {skipped} row(s) skipped "
+              "(see the warnings); fix them, then run fmt again", file=sys.stderr)
     verb = "would reformat" if args.check else "reformatted"
-    for path in changed:
+    for path in report.changed:
         print(f"{verb} {path.as_posix()}", file=sys.stderr)
-    print(f"{len(changed)} file(s) {verb}, {len(library.sheets) - len(changed) - left} "
+    left = len(report.left)
+    print(f"{len(report.changed)} file(s) {verb}, {report.unchanged} "
           "unchanged" + (f", {left} left as written" if left else ""), file=sys.stderr)
-    return 1 if (args.check and changed) or left else 0
+    return 1 if (args.check and report.changed) or left else 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     """``cheatdeck export --format json|csv``: write the model (JSON) or the notes (Anki CSV)."""
     library, _ = _read(args)
-    if args.format == "json":
-        text = export_json(library)
-    else:
-        from cheatdeck.markup import MarkupRenderer
-        from cheatdeck.plan import plan_notes
-
-        config = _config(args)
-        # The same note plan as the .apkg's: GUIDs (rewordings), kept and retired notes.
-        path = config.path(config.source) / LEDGER_FILE
-        ledger = load_ledger(read_ledger_text(path), path=path, shipped="", new_ledger=False)
-        plan = plan_notes(library, ledger, root_deck=config.deck, site_url=config.site_url,
-                          renderer=MarkupRenderer(media=library.media_names),
-                          now=0)  # the CSV carries no time
-        text = export_csv(plan.notes)
+    config = _config(args) if args.format == "csv" else None  # JSON needs no project
+    text = operations.export_text(library, config, fmt=args.format)
     if args.output:
-        write_atomic(Path(args.output), text.encode("utf-8"))
+        operations.write_export(Path(args.output), text)
     else:
         sys.stdout.write(text)
     return 0
@@ -176,58 +127,17 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_prune_ledger(args: argparse.Namespace) -> int:
     """``cheatdeck prune-ledger``: drop the retired entries of the identity ledger."""
-    config = _config(args)
-    path = config.path(config.source) / LEDGER_FILE
-    work = config.path(WORK_DIR)
-    staging = open_work_folder(work)
-    # A build reads and rewrites the ledger: pruning between the two would be lost.
-    with project_lock(work, command="cheatdeck prune-ledger", notify=_say):
-        ledger = load_ledger(read_ledger_text(path), path=path, shipped="", new_ledger=False)
-        pruned = ledger.pruned()
-        dropped = len(ledger.entries) - len(pruned.entries)
-        if dropped:
-            write_atomic(path, pruned.dumps().encode("utf-8"), tmp_dir=staging)
-    print(f"{path.as_posix()}: dropped {dropped} retired note(s), kept {len(pruned.entries)}",
-          file=sys.stderr)
+    report = operations.prune_ledger(_config(args), say=_say)
+    print(f"{report.path.as_posix()}: dropped {report.dropped} retired note(s), kept "
+          f"{report.kept}", file=sys.stderr)
     return 0
 
 
 def cmd_serve(args: argparse.Namespace, config: Config | None = None) -> int:
     """``cheatdeck serve``: live-reloading site on 127.0.0.1 that follows edits in source/."""
-    from cheatdeck.site.serve import serve  # imports MkDocs' server only when serving
-
-    config = config or _config(args)
-    source = config.path(config.source)
-    check_outputs(planned_outputs(config, deck=False, site=True)[1:], root=config.root,
-                  source=source, home=Path.home(), work=config.path(WORK_DIR))  # the docs dir
-    apkg = config.path(config.dist) / f"{deck_slug(config.deck)}.apkg"
-
-    def load() -> Library:
-        library, diagnostics = read_paths([source])
-        Printer(sys.stderr, args.verbosity, os.environ).diagnostics(diagnostics)
-        if has_errors(diagnostics):
-            raise SourceError(diagnostics)
-        return library
-
-    work = config.path(WORK_DIR)
-    open_work_folder(work)
-
-    def lock() -> AbstractContextManager[None]:
-        # A build writes the same docs dir: one of them at a time (held only while reading the
-        # sheets, writing the pages or building the preview, so builds still run meanwhile).
-        return project_lock(work, command="cheatdeck serve", notify=_say)
-
-    print(f"serving http://127.0.0.1:{args.port}/ (Ctrl-C stops); pages follow every edit in "
-          f"{source.as_posix()}/; run `cheatdeck build` to write {config.dist.as_posix()}/ and "
-          f"{config.site_dir.as_posix()}/", file=sys.stderr)
-    mkdocs_yml, default_site = site_config(config.root)
-    if default_site:
-        print("site: the project has no mkdocs.yml; serving with cheatdeck's default "
-              "(`cheatdeck init` writes one to edit)", file=sys.stderr)
-    serve(load, source_dir=source, config_file=mkdocs_yml,
-          docs_dir=config.path(config.docs_dir), title=config.deck, port=args.port,
-          deck_path=apkg if apkg.is_file() else None,
-          site_name=config.deck if default_site else None, guard=lock)
+    operations.serve_site(config or _config(args), port=args.port,
+                          emit=Printer(sys.stderr, args.verbosity, os.environ).diagnostic,
+                          say=_say)
     return 0
 
 

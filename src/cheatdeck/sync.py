@@ -16,17 +16,14 @@ from pathlib import Path
 
 from cheatdeck.anki_profile import find_collection
 from cheatdeck.anki_sync import SyncOutcome, sync_collection
-from cheatdeck.changes import load_state
 from cheatdeck.config import Config
-from cheatdeck.diagnostics import Diagnostic, has_errors
+from cheatdeck.diagnostics import Diagnostic
 from cheatdeck.errors import SourceError
 from cheatdeck.files import write_atomic
-from cheatdeck.inputs import Paths, shipped_evidence
 from cheatdeck.ledger import same_text
-from cheatdeck.ledger_file import load_ledger, read_ledger_text
 from cheatdeck.markup import MarkupRenderer
+from cheatdeck.operations import project_ledger, read_sheets
 from cheatdeck.plan import plan_notes
-from cheatdeck.reader import read_paths
 from cheatdeck.source_date import change_time
 from cheatdeck.work_folder import WORK_DIR, open_work_folder, project_lock
 
@@ -110,18 +107,9 @@ def _sync(config: Config, options: SyncOptions, path: Path, *, environ: Mapping[
           staging: Path | None) -> SyncReport:
     """The sync itself (:func:`run_sync`) of the collection file ``path``; ``staging`` is the
     work folder's staging folder, for the ledger's temp file (None for a dry run)."""
-    source = config.path(config.source)
-    library, diagnostics = read_paths([source])
-    for diagnostic in diagnostics:
-        emit(diagnostic)
-    if has_errors(diagnostics) or (options.strict and diagnostics):
-        raise SourceError(diagnostics)
-    paths = Paths.of(config)
-    ledger_path = paths.ledger
-    ledger_text = read_ledger_text(ledger_path)
+    library, _ = read_sheets([config.path(config.source)], emit=emit, strict=options.strict)
     # A lost ledger would sync reworded notes as new ones (duplicates), as for a build.
-    shipped = "" if ledger_text is not None else shipped_evidence(paths, load_state(paths.state))
-    ledger = load_ledger(ledger_text, path=ledger_path, shipped=shipped, new_ledger=False)
+    ledger_path, ledger_text, ledger = project_ledger(config, refuse_lost=True)
     timestamp = change_time(environ)
     # The same note plan as the build's: GUIDs, fields, kept and retired notes, note times.
     plan = plan_notes(library, ledger, root_deck=config.deck, site_url=config.site_url,
