@@ -420,3 +420,24 @@ def test_sync_waits_for_a_build_and_writes_nothing_temporary_in_source(
     assert [p.parent for p in made if "cheatdeck.lock" in p.name] == [work / "staging"]
     assert sorted(p.name for p in (project / "source").iterdir()) == ["cheatdeck.lock",
                                                                       "sheet.md"]
+
+
+def test_a_lost_ledger_is_refused_when_the_collection_holds_the_decks_notes(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A project that only ever synced (no deck file, no build, no git): the collection is the
+    evidence that its notes shipped."""
+    path = first_sync(project, capsys)
+    before = digest(path)
+    (project / "source" / "cheatdeck.lock").unlink()
+    edit(project, "| What is BPE? |", "| What is byte pair encoding (BPE)? |")
+    for args in ((), ("--dry-run",)):
+        code, err = sync(capsys, *args)
+        assert code == 1
+        assert (f"source/cheatdeck.lock: missing, but this project has shipped notes "
+                f"({path.as_posix()} holds 7 in 'Root'); restore it from version control") in err
+    assert digest(path) == before
+    assert not (project / "source" / "cheatdeck.lock").exists()
+    # Notes in another root deck (another project's) are no evidence: that sync goes ahead.
+    (project / "pyproject.toml").write_text('[tool.cheatdeck]\ndeck = "Other"\n')
+    code, err = sync(capsys)
+    assert code == 0 and "missing" not in err, err

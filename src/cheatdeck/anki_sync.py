@@ -21,11 +21,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cheatdeck.anki_notes import FACT_FIELDS, FACT_MODEL_NAME, QA_FIELDS, QA_MODEL_NAME
+from cheatdeck.anki_notes import (
+    DECK_SEPARATOR,
+    FACT_FIELDS,
+    FACT_MODEL_NAME,
+    QA_FIELDS,
+    QA_MODEL_NAME,
+    RETIRED_DECK_SUFFIX,
+)
 from cheatdeck.collection_file import backup, exclusive, rollback_journal, working_copy, write_back
-from cheatdeck.errors import SyncError
+from cheatdeck.errors import LedgerError, SyncError
 from cheatdeck.files import write_atomic
 from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID
+from cheatdeck.ledger import RESTORE_HINT
 from cheatdeck.plan import PlannedNote as NoteSpec
 from cheatdeck.sync_plan import CollectionCard, CollectionNote, SyncPlan, plan_sync
 
@@ -63,7 +71,7 @@ class SyncOutcome:
 def sync_collection(path: Path, notes: Sequence[NoteSpec], *, shipped: frozenset[str],
                     root_deck: str, style: CardStyle, media: Sequence[tuple[str, bytes]],
                     timestamp: int, delete_retired: bool, dry_run: bool,
-                    now: datetime) -> SyncOutcome:
+                    now: datetime, lost_ledger: str = "") -> SyncOutcome:
     """Sync ``notes`` into the collection at ``path`` (module docstring for the guarantees).
 
     Args:
@@ -78,6 +86,9 @@ def sync_collection(path: Path, notes: Sequence[NoteSpec], *, shipped: frozenset
         delete_retired: delete retired notes instead of suspending them.
         dry_run: compute and return the plan; write nothing anywhere.
         now: the time that names the backup.
+        lost_ledger: the ledger's path when it is missing and nothing else shows that the
+            project shipped notes (``""`` otherwise): a collection that already holds cheatdeck
+            notes in the root deck is then refused, as a build refuses a lost ledger (issue 11).
 
     Returns:
         The :class:`SyncOutcome`.
@@ -86,6 +97,7 @@ def sync_collection(path: Path, notes: Sequence[NoteSpec], *, shipped: frozenset
         SyncError: the ``anki`` package is missing, Anki has the collection open, the file is
             not a collection, its cheatdeck note types have other fields, or Anki refused a
             change; the collection is unchanged.
+        LedgerError: ``lost_ledger`` and the collection holds this deck's notes; unchanged.
     """
     try:
         import anki.collection  # noqa: F401  (before anki.scheduler: circular import, FIELD-NOTES)
@@ -100,6 +112,11 @@ def sync_collection(path: Path, notes: Sequence[NoteSpec], *, shipped: frozenset
         except AnkiException as exc:
             raise SyncError(f"{path.as_posix()}: Anki cannot open it: {exc}") from None
         try:
+            held = _deck_notes(col, root_deck) if lost_ledger else 0
+            if held:
+                raise LedgerError(f"{lost_ledger}: missing, but this project has shipped notes "
+                                  f"({path.as_posix()} holds {held} in {root_deck!r}); "
+                                  + RESTORE_HINT.format(path=lost_ledger))
             models = _note_type_changes(col, style)
             snapshot = _read_shipped(col, shipped)
             plan = plan_sync(notes, snapshot, note_type_ids=NOTE_TYPE_IDS, root_deck=root_deck,
@@ -166,6 +183,21 @@ def _note_type_changes(col: Collection, style: CardStyle) -> list[dict[str, Any]
                 template["qfmt"], template["afmt"] = new["qfmt"], new["afmt"]
             changes.append(current)
     return changes
+
+
+def _deck_notes(col: Collection, root_deck: str) -> int:
+    """How many cheatdeck notes (by note type id) have a card in the root deck, a deck below
+    it or its retired deck (a filtered deck counts by the card's home deck)."""
+    ids = [d.id for d in col.decks.all_names_and_ids()
+           if d.name in (root_deck, root_deck + RETIRED_DECK_SUFFIX)
+           or d.name.startswith(root_deck + DECK_SEPARATOR)]
+    if not ids:
+        return 0
+    marks = ",".join("?" * len(ids))
+    return int(col.db.scalar(
+        "select count(distinct c.nid) from cards c join notes n on n.id = c.nid where n.mid in "
+        f"(?, ?) and (c.did in ({marks}) or c.odid in ({marks}))",
+        QA_MODEL_ID, FACT_MODEL_ID, *ids, *ids))
 
 
 def _read_shipped(col: Collection, shipped: frozenset[str]) -> dict[str, CollectionNote]:

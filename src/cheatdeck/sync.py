@@ -125,7 +125,9 @@ def _sync(config: Config, options: SyncOptions, path: Path, *, environ: Mapping[
         path, plan.notes, shipped=frozenset(e.guid for e in plan.ledger().entries),
         root_deck=config.deck, style=default_card_style(),
         media=tuple((m.name, m.data) for m in library.media_files), timestamp=timestamp,
-        delete_retired=options.delete_retired, dry_run=options.dry_run, now=now)
+        delete_retired=options.delete_retired, dry_run=options.dry_run, now=now,
+        # No file shows the project shipped notes: the collection itself may (sync only).
+        lost_ledger=ledger_path.as_posix() if ledger_text is None else "")
     new_ledger = plan.ledger().dumps()
     if options.dry_run or same_text(ledger_text, new_ledger):
         return SyncReport(path, outcome, options.dry_run, None)
