@@ -193,8 +193,11 @@ def _deck_notes(col: Collection, root_deck: str) -> int:
            or d.name.startswith(root_deck + DECK_SEPARATOR)]
     if not ids:
         return 0
+    db = col.db
+    if db is None:  # Anki sets it to None when the collection is closed
+        raise SyncError("the collection was closed before it was read")
     marks = ",".join("?" * len(ids))
-    return int(col.db.scalar(
+    return int(db.scalar(
         "select count(distinct c.nid) from cards c join notes n on n.id = c.nid where n.mid in "
         f"(?, ?) and (c.did in ({marks}) or c.odid in ({marks}))",
         QA_MODEL_ID, FACT_MODEL_ID, *ids, *ids))
