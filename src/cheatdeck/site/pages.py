@@ -230,10 +230,8 @@ def front_matter_title(ctx: _Context, source: str) -> Markup:
 
 
 def _print_card(ctx: _Context, card: Card, anchor: str) -> str:
-    question = ctx.inline(card.question, SECTION_MEDIA)
-    return ctx.env.get_template("print_card.md.j2").render(
+    return ctx.env.get_template("print_card.html.j2").render(
         question=ctx.section_html(card.question),
-        toc_label=_toc_label(question),
         anchor=anchor,
         kind=card.kind,
         answer=ctx.section_html(card.answer),
@@ -242,7 +240,14 @@ def _print_card(ctx: _Context, card: Card, anchor: str) -> str:
 
 
 def _print_page(ctx: _Context, sheet: Sheet) -> str:
-    """A sheet's print view: every section with every answer shown (no ``<details>``)."""
+    """A sheet's print view: every section with every answer shown (no ``<details>``).
+
+    Below its title the page is one raw HTML block (``print.md.j2``): its headings are HTML,
+    written as Python-Markdown's toc writes them, and its tables and notes are the section
+    pages' HTML. Why: Python-Markdown's raw-HTML extractor copies the rest of the page at the
+    end of every raw block, so a block per card made this page, which grows with the whole
+    sheet, quadratic in the sheet's cards (issue 15: 43 s of a 10k-card build).
+    """
     sections = []
     for section in sheet.sections:
         anchors = iter(ctx.anchors(section))
