@@ -1,5 +1,5 @@
 """Issue 15's acceptance test: a project rebuilt incrementally after each of a sequence of edits
-(fragment cache, docs dir, state and ledger kept from the builds before) gives, byte for byte,
+(fragment cache, MkDocs page cache, docs dir, state and ledger kept from the builds before) gives, byte for byte,
 the deck and the site that a clean full build of the same sources gives.
 
 Each edit is one kind a writer makes: an answer's word, a reworded question, a card added and
@@ -22,6 +22,7 @@ from conftest import ROOT
 
 from cheatdeck.cli import main
 from cheatdeck.fragment_cache import CACHE_FILE
+from cheatdeck.site.page_cache import PAGE_CACHE_FILE
 
 EXTRA = """# Extras — Math, facts and images
 
@@ -123,6 +124,7 @@ def test_incremental_builds_equal_clean_full_builds_byte_for_byte(
     _write_project(project)
     assert main(["build", "-q", "--root", str(project)]) == 0
     assert (project / "build" / ".cheatdeck" / CACHE_FILE).is_file()
+    assert (project / "build" / ".cheatdeck" / PAGE_CACHE_FILE).is_file()
     for what, edit in EDITS:
         before = _outputs(project)
         edit(project)
@@ -133,7 +135,8 @@ def test_incremental_builds_equal_clean_full_builds_byte_for_byte(
         assert got.keys() == want.keys(), what
         differ = [name for name in got if got[name] != want[name]]
         assert differ == [], f"{what}: differs from a clean build in {differ}"
-        # The clean build made the same cache: the incremental one kept exactly what it uses.
-        cache = "build/.cheatdeck/" + CACHE_FILE
-        assert json.loads((project / cache).read_bytes()) == json.loads(
-            (clean / cache).read_bytes()), what
+        # The clean build made the same caches: the incremental one kept exactly what it uses.
+        for name in (CACHE_FILE, PAGE_CACHE_FILE):
+            cache = "build/.cheatdeck/" + name
+            assert json.loads((project / cache).read_bytes()) == json.loads(
+                (clean / cache).read_bytes()), f"{what}: {name}"
