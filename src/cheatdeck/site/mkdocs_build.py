@@ -26,6 +26,7 @@ from cheatdeck.model import Library
 from cheatdeck.outputs import DOCS_MARKER
 from cheatdeck.site.page_cache import PageCache
 from cheatdeck.site.pages import ASSET_DIR, SECTION_PAGES, media_files, render_site_pages, site_nav
+from cheatdeck.site.print_body import PrintBody
 
 
 def static_assets() -> dict[str, bytes]:
@@ -157,6 +158,9 @@ def run_mkdocs(
             # jieba (imported by Material's search plugin for Chinese segmentation) logs its
             # dictionary loading to stderr at DEBUG level; keep the build's output clean.
             logging.getLogger("jieba").setLevel(logging.WARNING)
+            # Two plugin objects of ours, which mkdocs.yml does not name: a plain build of the
+            # docs dir gives the same pages, only slower (issue 15).
+            config.plugins["cheatdeck/print-body"] = PrintBody()
             if cache is not None:
                 config.plugins["cheatdeck/page-cache"] = cache
             build(config)
