@@ -1,6 +1,7 @@
 """Issue 15's acceptance test: a project rebuilt incrementally after each of a sequence of edits
-(fragment cache, MkDocs page cache, docs dir, state and ledger kept from the builds before) gives, byte for byte,
-the deck and the site that a clean full build of the same sources gives.
+(fragment cache, MkDocs page and search caches, docs dir, state and ledger kept from the builds
+before) gives, byte for byte, the deck and the site that a clean full build of the same sources
+gives.
 
 Each edit is one kind a writer makes: an answer's word, a reworded question, a card added and
 one removed (shipped retired), a section added and one renamed (its page moves), the sheet
@@ -23,6 +24,7 @@ from conftest import ROOT
 from cheatdeck.cli import main
 from cheatdeck.fragment_cache import CACHE_FILE
 from cheatdeck.site.page_cache import PAGE_CACHE_FILE
+from cheatdeck.site.search_cache import SEARCH_CACHE_FILE
 
 EXTRA = """# Extras — Math, facts and images
 
@@ -125,6 +127,7 @@ def test_incremental_builds_equal_clean_full_builds_byte_for_byte(
     assert main(["build", "-q", "--root", str(project)]) == 0
     assert (project / "build" / ".cheatdeck" / CACHE_FILE).is_file()
     assert (project / "build" / ".cheatdeck" / PAGE_CACHE_FILE).is_file()
+    assert (project / "build" / ".cheatdeck" / SEARCH_CACHE_FILE).is_file()
     for what, edit in EDITS:
         before = _outputs(project)
         edit(project)
@@ -136,7 +139,7 @@ def test_incremental_builds_equal_clean_full_builds_byte_for_byte(
         differ = [name for name in got if got[name] != want[name]]
         assert differ == [], f"{what}: differs from a clean build in {differ}"
         # The clean build made the same caches: the incremental one kept exactly what it uses.
-        for name in (CACHE_FILE, PAGE_CACHE_FILE):
+        for name in (CACHE_FILE, PAGE_CACHE_FILE, SEARCH_CACHE_FILE):
             cache = "build/.cheatdeck/" + name
             assert json.loads((project / cache).read_bytes()) == json.loads(
                 (clean / cache).read_bytes()), f"{what}: {name}"

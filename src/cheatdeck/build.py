@@ -269,14 +269,13 @@ def _write_outputs(library: Library, plan: NotePlan, *, config: Config,
             # MkDocs (and Material, jieba …) load only when a site is built: ``--no-site``
             # and no-op builds never pay for that import (issue 15).
             from cheatdeck.site.mkdocs_build import build_site
-            from cheatdeck.site.page_cache import PAGE_CACHE_FILE
 
             build_site(library, config_file=paths.mkdocs_yml, docs_dir=paths.docs_dir,
                        site_dir=staged_site, title=config.deck,
                        deck_path=staged_apkg if deck_bytes else None, renderer=renderer,
                        site_name=config.deck if paths.default_site else None,
                        guids=plan.overrides, site_url=config.site_url,
-                       page_cache=config.path(WORK_DIR) / PAGE_CACHE_FILE)
+                       cache_dir=config.path(WORK_DIR))
             mark(staged_site, "site")  # the next build may replace it (cheatdeck.outputs)
         return publish(deck_bytes, apkg, staged_site if options.site else None, site_dir,
                        tmp_dir=staging)

@@ -24,9 +24,10 @@ from cheatdeck.errors import OutputError, SiteBuildError
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
 from cheatdeck.outputs import DOCS_MARKER
-from cheatdeck.site.page_cache import PageCache
+from cheatdeck.site.page_cache import PAGE_CACHE_FILE, PageCache
 from cheatdeck.site.pages import ASSET_DIR, SECTION_PAGES, media_files, render_site_pages, site_nav
 from cheatdeck.site.print_body import PrintBody
+from cheatdeck.site.search_cache import SEARCH_CACHE_FILE, SearchCache
 
 
 def static_assets() -> dict[str, bytes]:
@@ -122,7 +123,7 @@ def run_mkdocs(
     nav: list[dict[str, Any]] | None = None,
     site_name: str | None = None,
     site_url: str = "",
-    page_cache: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> None:
     """Build ``docs_dir`` into ``site_dir`` with MkDocs, in process, strict.
 
@@ -135,10 +136,11 @@ def run_mkdocs(
         site_url: the published URL (``[tool.cheatdeck] site_url``), e.g.
             ``"https://example.org/study/"``; ``""`` keeps the config's. MkDocs needs it for a
             404 page that works under a sub-path, the sitemap and canonical links.
-        page_cache: the file of :class:`~cheatdeck.site.page_cache.PageCache`, which serves
-            unchanged pages' Markdown conversions from the last build and is rewritten after
-            a build that succeeded (a cache: one that cannot be written is left as it is);
-            None converts every page.
+        cache_dir: the folder of the caches that serve unchanged pages' Markdown conversions
+            (:class:`~cheatdeck.site.page_cache.PageCache`) and search entries
+            (:class:`~cheatdeck.site.search_cache.SearchCache`) from the last build, rewritten
+            after a build that succeeded (caches: one that cannot be written is left as it
+            is); None converts and indexes every page.
 
     Raises:
         SiteBuildError: a configuration error, or any warning (strict mode).
@@ -151,27 +153,31 @@ def run_mkdocs(
         overrides["site_name"] = site_name
     if site_url:
         overrides["site_url"] = site_url
-    cache = PageCache.load(page_cache) if page_cache else None
+    caches = ((PageCache.load(cache_dir / PAGE_CACHE_FILE), SearchCache.load(
+        cache_dir / SEARCH_CACHE_FILE)) if cache_dir else None)
     with _collect_mkdocs_warnings() as collector:
         try:
             config = load_config(config_file=str(config_file), strict=True, **overrides)
             # jieba (imported by Material's search plugin for Chinese segmentation) logs its
             # dictionary loading to stderr at DEBUG level; keep the build's output clean.
             logging.getLogger("jieba").setLevel(logging.WARNING)
-            # Two plugin objects of ours, which mkdocs.yml does not name: a plain build of the
-            # docs dir gives the same pages, only slower (issue 15).
+            # Plugin objects of ours, which mkdocs.yml does not name: a plain build of the docs
+            # dir gives the same site, only slower (issue 15).
             config.plugins["cheatdeck/print-body"] = PrintBody()
-            if cache is not None:
-                config.plugins["cheatdeck/page-cache"] = cache
+            if caches is not None:
+                config.plugins["cheatdeck/page-cache"] = caches[0]
+                config.plugins["cheatdeck/search-cache"] = caches[1]
             build(config)
         except MkDocsException as error:
             details = "".join(f"\n  {m}" for m in collector.messages)
             raise SiteBuildError(f"{config_file}: MkDocs failed: {error}{details}") from error
-    if cache is not None and page_cache is not None:  # the build succeeded
-        try:
-            cache.save(page_cache)
-        except OutputError:
-            pass  # only a cache: the next build converts what it lacks
+    if caches is not None and cache_dir is not None:  # the build succeeded
+        pages, search = caches
+        for save, name in ((pages.save, PAGE_CACHE_FILE), (search.save, SEARCH_CACHE_FILE)):
+            try:
+                save(cache_dir / name)
+            except OutputError:
+                pass  # only a cache: the next build converts or indexes what it lacks
 
 
 def build_site(
@@ -186,7 +192,7 @@ def build_site(
     site_name: str | None = None,
     guids: Mapping[str, str] | None = None,
     site_url: str = "",
-    page_cache: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> None:
     """Render the pages of ``library``, write them to ``docs_dir`` and build ``site_dir``.
 
@@ -206,8 +212,8 @@ def build_site(
         guids: ``{own GUID: GUID to ship}`` of reworded questions (see
             :func:`~cheatdeck.site.pages.render_site_pages`).
         site_url: the published URL, or ``""`` (see :func:`run_mkdocs`).
-        page_cache: the file of MkDocs' page conversions kept between builds, or None (see
-            :func:`run_mkdocs`).
+        cache_dir: the folder of MkDocs' page conversions and search entries kept between
+            builds, or None (see :func:`run_mkdocs`).
 
     Raises:
         OutputError: the docs dir cannot be written.
@@ -224,5 +230,5 @@ def build_site(
     # stay in memory while it builds, which is when a build's memory peaks (issue 15).
     del pages
     run_mkdocs(config_file, docs_dir=docs_dir, site_dir=site_dir, nav=nav, site_name=site_name,
-               site_url=site_url, page_cache=page_cache)
+               site_url=site_url, cache_dir=cache_dir)
 

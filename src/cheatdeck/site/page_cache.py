@@ -55,9 +55,10 @@ def _versions() -> str:
     return "\n".join(found)
 
 
-def _toc_tokens(items: list[AnchorLink]) -> list[dict[str, Any]]:
-    """A table of contents as the ``toc`` extension's tokens (what ``get_toc`` reads)."""
-    return [{"level": a.level, "id": a.id, "name": a.title, "children": _toc_tokens(a.children)}
+def toc_tokens(items: list[AnchorLink]) -> list[dict[str, Any]]:
+    """Return a page's table of contents (``list(page.toc)``) as the ``toc`` extension's
+    tokens: ``[{"level", "id", "name", "children": [...]}, ...]``, what ``get_toc`` reads."""
+    return [{"level": a.level, "id": a.id, "name": a.title, "children": toc_tokens(a.children)}
             for a in items]
 
 
@@ -142,7 +143,7 @@ class PageCache(BasePlugin[LegacyConfig]):  # type: ignore[no-untyped-call]  # M
         links = page.links_to_anchors
         self._used[key] = {
             "html": html,
-            "toc": _toc_tokens(list(page.toc)),
+            "toc": toc_tokens(list(page.toc)),
             "anchors": sorted(page.present_anchor_ids or ()),
             "links": None if links is None else [
                 [target.src_uri, list(anchors.items())] for target, anchors in links.items()],
