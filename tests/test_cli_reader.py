@@ -68,7 +68,7 @@ def test_export_json_to_file(messy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out" / "model.json"
     assert main(["export", "--format", "json", str(messy), "-o", str(out)]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["schema"] == 1
+    assert data["schema"] == 2
     assert [len(s["cards"]) for s in data["sheets"][0]["sections"]] == [7, 7, 17, 7, 7, 7, 0]
 
 

@@ -15,9 +15,10 @@ from cheatdeck.plan import PlannedNote
 def export_json(library: Library) -> str:
     """Return the library as JSON text.
 
-    Shape: ``{"schema": 1, "sheets": [{"title", "subtitle", "footer", "slug", "path",
+    Shape: ``{"schema": 2, "sheets": [{"title", "subtitle", "footer", "slug", "path",
     "sections": [{"title", "emoji", "slug", "line", "cards": [{"question", "answer", "kind",
-    "extra", "tags", "id", "labels", "columns", "new_table", "scope", "line", "path"}],
+    "extra", "tags", "id", "labels", "columns", "new_table", "scope", "line", "path",
+    "shape": {"form", "level", "number", "label", "bold"}}],
     "tables": [{"columns", "rows", "row_lines", "line", "path"}], "blocks": [...]}],
     "skipped": [{"section", "question", "reason", "kind", "id", "table", "line", "path"}]}]}``
     (see :class:`cheatdeck.model.Card` and :class:`cheatdeck.model.SkippedRow`). Question/answer

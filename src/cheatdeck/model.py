@@ -13,10 +13,29 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-SCHEMA_VERSION = 1
-"""Version of the ``to_dict()`` layout; bumped on any incompatible change."""
+SCHEMA_VERSION = 2
+"""Version of the ``to_dict()`` layout; bumped on any incompatible change. 2: a card has a
+``shape`` and a block-shaped card's answer is block Markdown (may hold line breaks)."""
+
+READABLE_SCHEMAS = frozenset({1, SCHEMA_VERSION})
+"""Schemas :meth:`Library.from_dict` reads (a schema-1 card has the default shape, ``row``)."""
 
 CardKind = Literal["qa", "gotcha"]
+
+ShapeForm = Literal["row", "heading", "bold", "bullet", "details", "lines"]
+"""How a card is written in its sheet (README "Format"):
+
+* ``row``: a Q&A table row, or a gotcha bullet (``kind`` tells which); one-line answer.
+* ``heading``: ``### Question?`` then the answer blocks up to the next heading of that level
+  or higher.
+* ``bold``: a ``**Question?**`` line, then the answer blocks.
+* ``bullet``: ``- Question?`` with the answer indented under it (nested list or paragraphs).
+* ``details``: ``<details><summary>Question</summary>`` answer blocks ``</details>``.
+* ``lines``: a ``Q:`` line and an ``A:`` line (or ``Question:``/``Answer:``, ``Q.``/``A.``).
+"""
+
+SHAPE_FORMS: tuple[ShapeForm, ...] = ("row", "heading", "bold", "bullet", "details", "lines")
+"""Every :data:`ShapeForm`, in the order the README lists them."""
 
 
 def question_key(question: str) -> str:
@@ -94,17 +113,76 @@ class Media:
 
 
 @dataclass(frozen=True, slots=True)
+class Shape:
+    """The shape a card was written in, so the canonical writer (``fmt``) writes it back so.
+
+    Not part of a card's identity (the GUID hashes sheet and question only), but compared, so
+    ``read(write(m)) == m`` proves each shape round-trips.
+
+    Attributes:
+        form: see :data:`ShapeForm`.
+        level: the heading level (1–6) of a ``heading`` card; 0 for other forms.
+        number: the question's number as written, with its punctuation (``"12."`` of
+            ``### 12. Why…?`` and ``**12. Why…?**``, ``"Q3:"`` of ``### Q3: Why…?``, ``"12."`` of
+            ``12. Why…?`` in an ordered list), "" when unnumbered.
+        label: a ``lines`` card's question label as written, e.g. ``"Q:"``, ``"Q."``,
+            ``"Question:"``, ``"**Q:**"`` (the answer label is the matching ``A``/``Answer``);
+            "" for other forms.
+        bold: the question was written in bold inside a heading or list item
+            (``### **Why…?**``, ``- **Why…?**``); the model's question is without the ``**``.
+    """
+
+    form: ShapeForm = "row"
+    level: int = 0
+    number: str = ""
+    label: str = ""
+    bold: bool = False
+
+    @property
+    def is_block(self) -> bool:
+        """True when the answer is block Markdown (every form but ``row``): renderers draw it
+        with paragraphs, lists and highlighted code instead of one inline line."""
+        return self.form != "row"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"form", "level", "number", "label", "bold"}``."""
+        return {"form": self.form, "level": self.level, "number": self.number,
+                "label": self.label, "bold": self.bold}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Shape:
+        """Inverse of :meth:`to_dict`; None (a schema-1 card) is the default shape.
+
+        Raises:
+            ValueError: an unknown form.
+        """
+        if data is None:
+            return cls()
+        form = data.get("form", "row")
+        if form not in SHAPE_FORMS:
+            raise ValueError(f"unknown card shape {form!r}")
+        return cls(form, int(data.get("level", 0)), str(data.get("number", "")),
+                   str(data.get("label", "")), bool(data.get("bold", False)))
+
+
+ROW = Shape()
+"""The default shape: a Q&A table row or a gotcha bullet."""
+
+
+@dataclass(frozen=True, slots=True)
 class Card:
     """One question and its answer; becomes one Anki note with one card.
 
     Attributes:
         question: Markdown source of the front (inline Markdown, one line).
-        answer: Markdown source of the back (inline Markdown, one line; ``<br>`` for breaks).
-        kind: ``"qa"`` for a Q&A-table row, ``"gotcha"`` for a gotcha-list bullet.
+        answer: Markdown source of the back: inline Markdown on one line (``<br>`` for breaks)
+            for a ``row`` card; block Markdown (paragraphs, lists, fenced code, images; lines
+            joined by ``\n``, no leading or trailing blank line) for every other shape.
+        kind: ``"qa"`` for a question and answer, ``"gotcha"`` for a gotcha-list bullet.
         extra: Markdown source of the optional ``Extra`` column ("" when absent).
         tags: extra tags from the optional ``Tags`` column, without spaces, in source order.
         id: explicit identity from the optional ``ID`` column ("" when absent).
-        pos: where the row or bullet starts (not compared).
+        pos: where the row, bullet or question starts (not compared).
         labels: the header labels of the card's two first columns as the author wrote them
             (``("Term", "Definition")``); ``()`` for the canonical ``Question | Answer``. The
             site shows the second as the answer's label; ``fmt`` writes them back.
@@ -114,6 +192,8 @@ class Card:
             lines between): ``fmt`` keeps the two tables apart.
         scope: the slug of the card's section when the same question is asked in another
             section of the sheet too ("" otherwise): part of its GUID, so both notes live.
+        shape: how the card is written in its sheet (:class:`Shape`); a gotcha is always
+            :data:`ROW`.
     """
 
     question: str
@@ -127,6 +207,7 @@ class Card:
     columns: tuple[tuple[str, str], ...] = ()
     new_table: bool = False
     scope: str = ""
+    shape: Shape = ROW
 
     @property
     def key(self) -> str:
@@ -142,7 +223,8 @@ class Card:
         return "<br>".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict: question, answer, kind, extra, tags, id, line, path."""
+        """Return a JSON-ready dict: question, answer, kind, extra, tags, id, line, path,
+        shape (:meth:`Shape.to_dict`)."""
         return {
             "question": self.question,
             "answer": self.answer,
@@ -156,6 +238,7 @@ class Card:
             "scope": self.scope,
             "line": self.pos.line,
             "path": self.pos.path,
+            "shape": self.shape.to_dict(),
         }
 
     @classmethod
@@ -176,6 +259,7 @@ class Card:
             columns=tuple((str(label), str(value)) for label, value in data.get("columns", ())),
             new_table=bool(data.get("new_table", False)),
             scope=data.get("scope", ""),
+            shape=Shape.from_dict(data.get("shape")),
         )
 
 
@@ -491,17 +575,21 @@ class Library:
         return tuple(files[name] for name in sorted(files))
 
     def to_dict(self) -> dict[str, Any]:
-        """Return ``{"schema": 1, "sheets": [...]}``, the documented JSON export."""
+        """Return ``{"schema": 2, "sheets": [...]}``, the documented JSON export."""
         return {"schema": SCHEMA_VERSION, "sheets": [s.to_dict() for s in self.sheets]}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Library:
         """Inverse of :meth:`to_dict`.
 
+        Reads schema 2 and schema 1 (:data:`READABLE_SCHEMAS`; a schema-1 card has no ``shape``
+        and reads as :data:`ROW`, which is what schema 1 could hold).
+
         Raises:
-            ValueError: the dict has another schema version or an unknown block type.
+            ValueError: the dict has another schema version, an unknown block type or shape.
             KeyError: a required key is missing.
         """
-        if data.get("schema") != SCHEMA_VERSION:
-            raise ValueError(f"unsupported schema {data.get('schema')!r}; expected {SCHEMA_VERSION}")
+        if data.get("schema") not in READABLE_SCHEMAS:
+            raise ValueError(f"unsupported schema {data.get('schema')!r}; expected one of "
+                             f"{sorted(READABLE_SCHEMAS)}")
         return cls(tuple(Sheet.from_dict(s) for s in data["sheets"]))
