@@ -1,4 +1,5 @@
-"""Canonical writer: ``read(write(m)) == m`` for generated models; ``fmt`` is idempotent."""
+"""Canonical writer: ``read(write(m)) == m`` for generated models (every card shape and its
+variants, issue 19); ``fmt`` is idempotent."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from cheatdeck.diagnostics import has_errors
 from cheatdeck.markdown import write_markdown
-from cheatdeck.model import Card, FactRow, FactTable, Prose, Section, Sheet, question_key
+from cheatdeck.model import Card, FactRow, FactTable, Prose, Section, Shape, Sheet, question_key
 from cheatdeck.names import slug
 from cheatdeck.reader import read_text
 from cheatdeck.reader.tokens import clean
@@ -60,11 +61,55 @@ def fact_tables(draw: st.DrawFn) -> FactTable:
     return FactTable(columns, rows)
 
 
+# --- cards of the other shapes (issue 19): block answers -------------------------------------
+
+_paragraph = st.lists(words, min_size=1, max_size=2).map("\n".join)
+_bullets = st.lists(words, min_size=1, max_size=3).map(lambda ws: "\n".join(f"- {w}" for w in ws))
+_code = st.tuples(st.sampled_from(["", "python", "sql"]), words).map(
+    lambda lang_code: f"```{lang_code[0]}\n{lang_code[1]}\n```")
+block_answers = st.lists(st.one_of(_paragraph, _bullets, _code), min_size=1, max_size=3).map(
+    "\n\n".join)
+questions = words.map(lambda w: f"{w}?")
+numbers = st.sampled_from(["", "", "1.", "12)", "Q3:"])
+labels = st.sampled_from(["Q:", "Q.", "Question:", "**Q:**", "Q1:", "__Question:__"])
+
+
+@st.composite
+def shaped_cards(draw: st.DrawFn, form: str) -> Card:
+    """A card of ``form`` with the variants the reader records (number, bold, label, level)."""
+    question, answer = draw(questions), draw(block_answers)
+    if form == "bullet":
+        shape = Shape("bullet", number=draw(st.sampled_from(["", "1.", "7)"])),
+                      bold=draw(st.booleans()))
+    elif form == "lines":
+        label = draw(labels)
+        shape = Shape("lines", label=label, bold="*" not in label and "_" not in label
+                      and draw(st.booleans()))
+    elif form == "heading":
+        shape = Shape("heading", level=3, number=draw(numbers), bold=draw(st.booleans()))
+    else:
+        shape = Shape(form, number=draw(numbers),
+                      bold=form == "details" and draw(st.booleans()))
+    return Card(question, answer, shape=shape)
+
+
 @st.composite
 def sections(draw: st.DrawFn) -> tuple[str, str, list]:
-    blocks = draw(st.lists(st.one_of(qa_cards(), gotchas, fact_tables(),
-                                     words.map(Prose)), min_size=1, max_size=6))
-    return draw(st.sampled_from(["", "🔥", "📐"])), draw(words), blocks
+    # A run-on answer (bold, Q:/A:) takes every block up to the next question, and a heading's
+    # every block up to the next heading: such cards come last in a section, as in any sheet
+    # the reader reads (headings last of all, levels never deeper than the one before).
+    free = draw(st.lists(st.one_of(qa_cards(), gotchas, fact_tables(), words.map(Prose),
+                                   shaped_cards("bullet"), shaped_cards("details")),
+                         min_size=1, max_size=6))
+    run_on = draw(st.lists(st.one_of(shaped_cards("bold"), shaped_cards("lines"),
+                                     shaped_cards("details")), max_size=3))
+    headings = draw(st.lists(shaped_cards("heading"), max_size=3))
+    levels = sorted(draw(st.lists(st.integers(2, 4), min_size=len(headings),
+                                  max_size=len(headings))), reverse=True)
+    headings = [Card(c.question, c.answer, shape=Shape("heading", level=level,
+                                                       number=c.shape.number, bold=c.shape.bold))
+                for c, level in zip(headings, levels, strict=True)]
+    return draw(st.sampled_from(["", "🔥", "📐"])), draw(words), [*free, *run_on, *headings]
 
 
 @st.composite

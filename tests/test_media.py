@@ -100,12 +100,44 @@ def test_symlink_inside_the_folder_to_a_file_outside(tmp_path: Path,
                       "outside the source folder\n  hint: copy the file itself into source/"]
 
 
-def test_remote_image(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _, errors = read(tmp_path, monkeypatch, sheet("![r](https://example.org/r.png)"))
-    assert errors == ["source/s.md:7:25: warning: image `https://example.org/r.png` is on the "
-                      "web: a card or page must not fetch it; the card shows its alt text "
-                      "instead\n  hint: download it into source/ "
-                      "and write its path relative to this sheet"]
+def _warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> list[str]:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "source").mkdir(exist_ok=True)
+    (tmp_path / "source" / "s.md").write_text(text, encoding="utf-8")
+    _, diagnostics = read_paths([Path("source")])
+    return [d.format() for d in diagnostics]
+
+
+def test_web_images_are_alt_text_with_one_warning_per_sheet(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # README badges: a row of web images above the first section must not block the sheet.
+    text = ("# S\n\n![build](https://ci.example.org/b.svg) ![pypi](//img.example.org/p.svg)\n\n"
+            "## A\n\n| Question | Answer |\n| --- | --- |\n| q | ![r](https://example.org/r.png) |\n")
+    assert _warnings(tmp_path, monkeypatch, text) == [
+        "source/s.md:3:10: warning: web 3 images (first: `https://ci.example.org/b.svg`) shown "
+        "as alt text: a card or page never fetches from the web\n"
+        "  hint: download it into source/ and write its path relative to this sheet"]
+    library, _ = read_paths([Path("source")])
+    (card,) = library.sheets[0].cards
+    html = MarkupRenderer(library.media_names).inline(card.answer)
+    assert html == "r"
+
+
+def test_a_link_to_a_file_in_the_folder_is_its_text_with_a_warning(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = sheet("see [the notes](notes.md) and [the dir](docs/)")
+    assert _warnings(tmp_path, monkeypatch, text) == [
+        "source/s.md:7:36: warning: link `notes.md` points to a file: shown as its text, not a "
+        "link\n  hint: link a web address (https://…), or show an image with ![alt](path)",
+        "source/s.md:7:60: warning: link `docs/` points to a file: shown as its text, not a "
+        "link\n  hint: link a web address (https://…), or show an image with ![alt](path)"]
+    library, _ = read_paths([Path("source")])
+    (card,) = library.sheets[0].cards
+    html = MarkupRenderer().inline(card.answer)
+    assert html == "see the notes and the dir"
+    assert MarkupRenderer().inline("[w](https://e.org/x) [top](#top)") == (
+        '<a href="https://e.org/x" rel="noopener noreferrer">w</a> '
+        '<a href="#top" rel="noopener noreferrer">top</a>')
 
 
 ALT = "; the card shows its alt text instead"
@@ -115,10 +147,6 @@ ALT = "; the card shows its alt text instead"
 @pytest.mark.parametrize(("answer", "error"), [
     ("[secret](../secret.md)", "7:29: error: link `../secret.md` points outside the source folder"),
     ("[pw](/etc/passwd)", "7:25: error: link `/etc/passwd` is an absolute path"),
-    ("[notes](notes.md)", "7:28: error: link `notes.md` points to a file: neither an Anki card "
-                          "nor a site page can open it"),
-    ("![p](//cdn.example.org/p.png)", "7:25: warning: image `//cdn.example.org/p.png` is on the "
-                                      f"web: a card or page must not fetch it{ALT}"),
     ("![p](data:image/png;base64,iVBORw0KGgo=)", "7:25: warning: image "
      f"`data:image/png;base64,iVBORw0KGgo=` is not a file in the source folder{ALT}"),
     ("![p](missing.png)", f"7:25: warning: image `missing.png` not found{ALT}"),

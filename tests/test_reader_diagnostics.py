@@ -36,10 +36,16 @@ def test_file_with_no_cards() -> None:
 
 
 
-def test_second_title() -> None:
-    assert _errors(HEAD + "| q | a |\n\n# Other\n") == [
-        "t.md:9:1: error: a second `#` title in one file\n"
-        "  hint: one sheet per file: split the file, or make this a `##` section"]
+def test_second_title_is_a_section_with_a_warning() -> None:
+    sheet, diagnostics = read_text(HEAD + "| q | a |\n\n# Other\n\n| Q | A |\n|---|---|\n| q2 | a2 |\n",
+                                   path="t.md")
+    assert [d.format() for d in diagnostics] == [
+        "t.md:9:1: warning: a second `#` title in one file: read as a section, and so is every "
+        "later `#` heading\n"
+        "  hint: make it a `## section`, or split the file into one sheet per `#` title"]
+    assert sheet is not None and sheet.title == "S"
+    assert [(s.title, [c.question for c in s.cards]) for s in sheet.sections] == [
+        ("A", ["q"]), ("Other", ["q2"])]
 
 
 def test_not_utf8_names_line_and_column(tmp_path: Path) -> None:

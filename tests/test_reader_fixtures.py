@@ -21,7 +21,7 @@ import pytest
 
 from cheatdeck.diagnostics import Diagnostic, has_errors
 from cheatdeck.markdown import write_markdown
-from cheatdeck.model import Card, FactTable, Library, Prose, Sheet
+from cheatdeck.model import Card, FactTable, Library, Prose, Shape, Sheet
 from cheatdeck.reader import read_file, read_paths, read_text
 
 DATA = Path(__file__).parent / "data"
@@ -38,8 +38,24 @@ def _cases() -> list[Path]:
     return cases
 
 
+def _shape(shape: Shape) -> str:
+    """``heading h3 number=1. bold``: the shape's form and whatever else it records."""
+    parts = [shape.form]
+    if shape.level:
+        parts.append(f"h{shape.level}")
+    parts += [f"{name}={value}" for name in ("number", "label")
+              if (value := getattr(shape, name))]
+    if shape.bold:
+        parts.append("bold")
+    return " ".join(parts)
+
+
 def _card(card: Card) -> list[str]:
-    lines = [f"L{card.pos.line} {card.kind}: {card.question} => {card.answer}"]
+    if card.shape.is_block:  # a block answer: one "  | " line per answer line
+        lines = [f"L{card.pos.line} {card.kind} {_shape(card.shape)}: {card.question}",
+                 *(f"  | {line}".rstrip() for line in card.answer.split("\n"))]
+    else:
+        lines = [f"L{card.pos.line} {card.kind}: {card.question} => {card.answer}"]
     for name in ("extra", "id"):
         if value := getattr(card, name):
             lines.append(f"    {name}: {value}")

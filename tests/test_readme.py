@@ -16,8 +16,10 @@ def test_readme_example_reads_cleanly_and_is_canonical() -> None:
     sheet, diagnostics = read_text(example, path="README.md")
     assert [d.format() for d in diagnostics] == []
     assert sheet is not None
-    assert [len(s.cards) for s in sheet.sections] == [3, 1, 2, 0]
+    assert [len(s.cards) for s in sheet.sections] == [3, 1, 2, 5, 0]
+    assert [c.shape.form for c in sheet.sections[3].cards] == [
+        "bold", "lines", "details", "bullet", "heading"]
     assert sheet.sections[1].cards[0].tags == ("positional", "core")
     assert sheet.sections[1].cards[0].id == "rope"
-    assert len(sheet.sections[3].fact_tables[0].rows) == 1
+    assert len(sheet.sections[4].fact_tables[0].rows) == 1
     assert write_markdown(sheet) == example

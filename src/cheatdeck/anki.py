@@ -52,6 +52,7 @@ from cheatdeck.anki_notes import (
     sort_text,
 )
 from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID, deck_id
+from cheatdeck.markup import code_css
 from cheatdeck.model import Media
 from cheatdeck.plan import NotePlan, PlannedNote
 
@@ -81,11 +82,12 @@ class CardStyle:
 
 
 def default_card_style() -> CardStyle:
-    """Return the card style shipped in the package (``assets/card.css``, ``templates/anki/``)."""
+    """Return the card style shipped in the package (``assets/card.css`` with the highlighted
+    code's CSS, :func:`cheatdeck.markup.code_css`; ``templates/anki/``)."""
     package = files("cheatdeck")
     templates = package / "templates" / "anki"
     return CardStyle(
-        css=(package / "assets" / "card.css").read_text(encoding="utf-8"),
+        css=(package / "assets" / "card.css").read_text(encoding="utf-8") + code_css(),
         qa_front=(templates / "qa_front.html").read_text(encoding="utf-8"),
         qa_back=(templates / "qa_back.html").read_text(encoding="utf-8"),
         fact_front=(templates / "fact_front.html").read_text(encoding="utf-8"),

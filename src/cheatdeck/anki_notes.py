@@ -131,16 +131,19 @@ def cloze_text(columns: tuple[str, ...], values: tuple[str, ...]) -> str:
 
 
 def qa_fields(render: Callable[[str], str], *, question: str, answer: str, extra: str,
-              section_title: str, sheet_title: str, url: str) -> tuple[str, ...]:
+              section_title: str, sheet_title: str, url: str,
+              render_answer: Callable[[str], str] | None = None) -> tuple[str, ...]:
     """Return the fields of a Q&A note (:data:`QA_FIELDS` order), HTML.
 
     Args:
         render: inline Markdown → HTML (the shared renderer's ``inline``).
         question, answer, extra, section_title, sheet_title: Markdown source.
         url: the question's site URL, or ``""`` (:func:`link_field` escapes it).
+        render_answer: renders the answer instead of ``render``: the renderer's ``block`` for
+            a block-shaped card's answer (paragraphs, lists, highlighted code; issue 19).
     """
-    return (render(question), render(answer), render(section_title), render(sheet_title),
-            link_field(url), render(extra))
+    return (render(question), (render_answer or render)(answer), render(section_title),
+            render(sheet_title), link_field(url), render(extra))
 
 
 def fact_fields(render: Callable[[str], str], *, columns: tuple[str, ...], subject: str,

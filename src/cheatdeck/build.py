@@ -109,7 +109,9 @@ def read(paths: Paths, options: BuildOptions, emit: Callable[[Diagnostic], None]
     sections = library.sections
     counts = (len(library.sheets), len(sections), sum(s.note_count for s in sections),
               sum(s.card_count for s in sections))
-    return Reading(library, tuple(d.format() for d in diagnostics), counts)
+    # An info (a contents table, a question with no answer) is no warning (issue 19).
+    return Reading(library, tuple(d.format() for d in diagnostics if d.level == "warning"),
+                   counts)
 
 
 def identify(config: Config, options: BuildOptions, paths: Paths, inputs: Inputs,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Level = Literal["error", "warning"]
+Level = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +16,9 @@ class Diagnostic:
         path: the file it is about (POSIX string as given).
         line: 1-based line (0 when it concerns the whole file).
         col: 1-based column in characters.
-        level: ``"error"`` (nothing is written) or ``"warning"`` (a repair was made).
+        level: ``"error"`` (nothing is written), ``"warning"`` (a repair was made; ``--strict``
+            fails on it) or ``"info"`` (what was read as no cards, and why: a contents table, a
+            question without an answer; never fails a build).
         message: what is wrong, in one line.
         hint: how to fix it, in one line ("" when obvious).
     """
@@ -35,6 +37,11 @@ class Diagnostic:
 
     def __str__(self) -> str:
         return self.format()
+
+
+def has_problems(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> bool:
+    """Return True if any diagnostic is an error or a warning (what ``--strict`` fails on)."""
+    return any(d.level != "info" for d in diagnostics)
 
 
 def has_errors(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> bool:

@@ -7,7 +7,8 @@ source-language table in DESIGN.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from itertools import groupby
 
 from cheatdeck.model import Block, Card, FactTable, Prose, Section, Sheet
@@ -56,10 +57,73 @@ def _fact_table(table: FactTable) -> Iterator[str]:
         yield _row([row.subject, *row.values])
 
 
+_PLAIN_START = re.compile(r"[^\s`~\-*+#>|<\d=_]")
+"""A first answer line that can follow ``A:`` on its line: it starts no block of its own."""
+
+
+def _question(card: Card) -> str:
+    """The question as written in a heading, list item or summary: number, then bold."""
+    shape = card.shape
+    text = f"**{card.question}**" if shape.bold else card.question
+    return f"{shape.number} {text}" if shape.number else text
+
+
+def _indent(text: str, width: int) -> str:
+    return "\n".join(" " * width + line if line.strip() else "" for line in text.split("\n"))
+
+
+def _answer_label(label: str) -> str:
+    """``Q:`` → ``A:``, ``**Question 3.**`` → ``**Answer 3.**``."""
+    return re.sub(r"Question|Q", lambda m: "Answer" if m.group() == "Question" else "A", label,
+                  count=1)
+
+
+def _heading(card: Card) -> str:
+    return f"{'#' * card.shape.level} {_question(card)}\n\n{card.answer}"
+
+
+def _bold(card: Card) -> str:
+    number = f"{card.shape.number} " if card.shape.number else ""
+    return f"**{number}{card.question}**\n\n{card.answer}"
+
+
+def _bullet(card: Card) -> str:
+    marker = card.shape.number or "-"  # an ordered item's number is its list marker
+    question = f"**{card.question}**" if card.shape.bold else card.question
+    return f"{marker} {question}\n\n{_indent(card.answer, len(marker) + 1)}"
+
+
+def _details(card: Card) -> str:
+    return (f"<details>\n<summary>{_question(card)}</summary>\n\n{card.answer}\n\n"
+            "</details>")
+
+
+def _lines(card: Card) -> str:
+    shape = card.shape
+    asked = f"{shape.label} {card.question}"
+    question = f"**{asked}**" if shape.bold else asked
+    label = _answer_label(shape.label)
+    if _PLAIN_START.match(card.answer):
+        return f"{question}\n{label} {card.answer}"
+    return f"{question}\n{label}\n\n{card.answer}"
+
+
+_SHAPE_WRITERS: dict[str, Callable[[Card], str]] = {
+    "heading": _heading,
+    "bold": _bold,
+    "bullet": _bullet,
+    "details": _details,
+    "lines": _lines,
+}
+"""Card shape form → its canonical Markdown (README "Format"); ``row`` cards share a table."""
+
+
+
+
 def _group_key(block: Block) -> object:
-    """Blocks with one key are written as one table or list: cards of one kind, and for Q&A
-    cards the same labels and other columns."""
-    if isinstance(block, Card):
+    """Blocks with one key are written as one table or list: row cards of one kind, and for Q&A
+    cards the same labels and other columns; a card of a block shape stands alone."""
+    if isinstance(block, Card) and not block.shape.is_block:
         return ("card", block.kind, block.labels, tuple(label for label, _ in block.columns))
     return id(block)
 
@@ -81,7 +145,9 @@ def _blocks(blocks: tuple[Block, ...]) -> Iterator[str]:
     for run in _runs(blocks):
         items = run
         first = items[0]
-        if isinstance(first, Card):
+        if isinstance(first, Card) and first.shape.is_block:
+            yield _SHAPE_WRITERS[first.shape.form](first)
+        elif isinstance(first, Card):
             cards = [c for c in items if isinstance(c, Card)]
             lines = _qa_table(cards) if first.kind == "qa" else _gotchas(cards)
             yield "\n".join(lines)
@@ -107,7 +173,9 @@ def write_markdown(sheet: Sheet) -> str:
     Returns:
         The Markdown text: ``# title``, subtitle paragraph, ``## emoji title`` sections with
         2-column Q&A tables (``Tags``/``Extra``/``ID`` columns only when used), gotcha bullets
-        ``- "Claim" — explanation``, fact tables, prose verbatim, then the footer; blocks
+        ``- "Claim" — explanation``, fact tables, prose verbatim, cards of other shapes in
+        their shape (:data:`_SHAPE_WRITERS`: ``### Question?``, ``**Question?**``,
+        ``- Question?``, ``<details>``, ``Q:``/``A:``) with their block answers, then the footer; blocks
         separated by one blank line; ends with one newline.
     """
     chunks = [f"# {sheet.title}"]

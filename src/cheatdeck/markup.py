@@ -17,6 +17,8 @@ same in Anki and on the site. Rules:
 * ``{`` and ``}`` are written as character references, so Anki can never read ``{{Field}}`` or
   ``{{c1::…}}`` out of content (its template and cloze parsers work on the raw field text).
 * Fenced code is highlighted at build time with Pygments (CSS classes, no script).
+* Links: a link to a file (no URL scheme, not ``#anchor``: another sheet, a README) shows
+  its text only; neither an Anki card nor a site page can open a file of ``source/``.
 * Images: ``![alt](ref)`` becomes ``<img src="<base><file name>">`` only when ``ref`` is in the
   renderer's ``media`` map (the images the reader checked and read, named by content); any other
   image is shown as its alt text, so no fragment ever makes Anki or a browser fetch a file from
@@ -30,6 +32,7 @@ import html
 from collections.abc import Mapping
 from html.parser import HTMLParser
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
@@ -238,6 +241,34 @@ def _render_image(
     return f'<img src="{src}" alt="{html.escape(alt)}"{title_attr}>'
 
 
+def _opens_in_place(href: str) -> bool:
+    """True for a link a card or page can follow: a URL with a scheme (``https:``, ``mailto:``;
+    the sanitizer drops other schemes) or an anchor; not a path to a file of ``source/``."""
+    parts = urlsplit(href)
+    return bool(parts.scheme) or href.startswith(("#", "//"))
+
+
+def _render_link_open(
+    self: RendererHTML, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]
+) -> str:
+    # A link to a file (another sheet, a README) cannot open from a card or a site page: its
+    # text is shown instead (the reader warned). ``env`` remembers it for the closing tag.
+    opened = env.setdefault(_DROPPED_LINKS, [])
+    dropped = not _opens_in_place(str(tokens[idx].attrGet("href") or ""))
+    opened.append(dropped)
+    return "" if dropped else self.renderToken(tokens, idx, options, env)
+
+
+def _render_link_close(
+    self: RendererHTML, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]
+) -> str:
+    opened = env.get(_DROPPED_LINKS) or [False]
+    return "" if opened.pop() else self.renderToken(tokens, idx, options, env)
+
+
+_DROPPED_LINKS = "cheatdeck_dropped_links"
+"""Key of the per-render ``env``: for each open link, whether its tags were left out."""
+
 _MEDIA, _BASE, _HAS_IMAGE = "cheatdeck_media", "cheatdeck_media_base", "cheatdeck_has_image"
 _MATH, _HAS_MATH = "cheatdeck_math", "cheatdeck_has_math"
 _FORMULAS = "cheatdeck_formulas"
@@ -275,6 +306,8 @@ def make_parser() -> MarkdownIt:
     md.add_render_rule("math_inline_double", _render_math_inline_double)
     md.add_render_rule("math_block", _render_math_block)
     md.add_render_rule("image", _render_image)
+    md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("link_close", _render_link_close)
     return md
 
 
@@ -396,3 +429,26 @@ def _finish(rendered: str, cleaner: nh3.Cleaner) -> str:
     clean = cleaner.clean(rendered)
     return clean.replace("{", "&#123;").replace("}", "&#125;").strip()
 
+
+CODE_STYLES = ("default", "monokai")
+"""Pygments styles of highlighted code in cards: by day, and under Anki's night mode."""
+
+_NIGHT = (".nightMode", ".night_mode")
+"""Classes Anki puts on the card's ancestors in night mode (desktop/AnkiMobile, AnkiDroid)."""
+
+
+def code_css() -> str:
+    """Return the CSS for code blocks highlighted by :func:`make_parser` inside Anki cards.
+
+    Pygments' ``default`` style for the day and ``monokai`` (a dark background with light
+    tokens) under Anki's night-mode classes, so highlighted code stays readable in both; the
+    night rules come last and have the same specificity, so they win there. Only rules scoped
+    to ``.highlight`` are kept (Pygments adds global ``pre`` and line-number rules). The site
+    needs none:
+    MkDocs Material colours ``.highlight`` tokens with its own palette in both of its schemes.
+    """
+    day = HtmlFormatter(style=CODE_STYLES[0]).get_style_defs(".cd-card .highlight")
+    night = HtmlFormatter(style=CODE_STYLES[1]).get_style_defs(
+        [f"{mode} .cd-card .highlight" for mode in _NIGHT])
+    rules = [line for line in f"{day}\n{night}".split("\n") if ".highlight" in line]
+    return "/* Highlighted code (Pygments, generated) */\n" + "\n".join(rules) + "\n"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from cheatdeck.changes import load_state
 from cheatdeck.config import Config
-from cheatdeck.diagnostics import Diagnostic, has_errors
+from cheatdeck.diagnostics import Diagnostic, has_errors, has_problems
 from cheatdeck.errors import SourceError
 from cheatdeck.export import export_csv, export_json
 from cheatdeck.files import write_atomic
@@ -40,21 +40,22 @@ def read_sheets(paths: Sequence[Path], *, emit: Emit,
 
     Args:
         paths: sheet files or folders (every ``*.md`` below a folder).
-        emit: gets each diagnostic, errors and warnings, in order.
-        strict: a warning fails too (``--strict``).
+        emit: gets each diagnostic, errors, warnings and infos, in order.
+        strict: a warning fails too (``--strict``); an info never does (it says why no card
+            was made, e.g. a table of contents, issue 19).
 
     Returns:
-        The library and its diagnostics (warnings only).
+        The library and its diagnostics (warnings and infos).
 
     Raises:
-        SourceError: a diagnostic is an error (or any is, with ``strict``); nothing written.
+        SourceError: a diagnostic is an error (or a warning, with ``strict``); nothing written.
     """
     from cheatdeck.reader import read_paths
 
     library, diagnostics = read_paths(list(paths))
     for diagnostic in diagnostics:
         emit(diagnostic)
-    if has_errors(diagnostics) or (strict and diagnostics):
+    if has_errors(diagnostics) or (strict and has_problems(diagnostics)):
         raise SourceError(diagnostics)
     return library, diagnostics
 

@@ -183,14 +183,14 @@ def plan_notes(library: Library, ledger: Ledger, *, root_deck: str, site_url: st
     """
     identities = assign_guids(library, ledger, new_identity)
     known = {e.guid: e for e in ledger.entries}
-    render = renderer.inline
+    render = _Render(renderer.inline, renderer.block)
     drafts: list[_Draft] = []
     diagnostics: list[Diagnostic] = []
     for sheet in library.sheets:
         for section in sheet.sections:
             drafts.extend(_card_drafts(sheet, section, root_deck, site_url, render,
                                        identities.overrides))
-            for item in _fact_drafts(sheet, section, root_deck, site_url, render):
+            for item in _fact_drafts(sheet, section, root_deck, site_url, render.inline):
                 if isinstance(item, Diagnostic):
                     diagnostics.append(item)
                 else:
@@ -242,8 +242,20 @@ def _dated(draft: _Draft, old: LedgerEntry | None, now: int) -> PlannedNote:
                        draft.state, change, draft.key, draft.entry.question, draft.pos, entry)
 
 
+@dataclass(frozen=True, slots=True)
+class _Render:
+    """The shared renderer's inline and block Markdown → HTML."""
+
+    inline: Callable[[str], str]
+    block: Callable[[str], str]
+
+    def answer(self, block: bool) -> Callable[[str], str]:
+        """How an answer renders: as blocks for a block-shaped card (issue 19)."""
+        return self.block if block else self.inline
+
+
 def _card_drafts(sheet: Sheet, section: Section, root_deck: str, site_url: str,
-                 render: Callable[[str], str], overrides: dict[str, str]) -> Iterator[_Draft]:
+                 render: _Render, overrides: dict[str, str]) -> Iterator[_Draft]:
     deck = deck_name(root_deck, sheet.title, section.title)
     for card, anchor in zip(section.cards, section_anchors(section), strict=True):
         own = card_guid(sheet, card)
@@ -252,10 +264,11 @@ def _card_drafts(sheet: Sheet, section: Section, root_deck: str, site_url: str,
             question=card.question, answer=card.answer, columns=(), values=(),
             sheet_title=sheet.title, section_title=section.title, changed=0, digest="",
             id=card.id, extra=card.extra_field, tags=card.tags)
-        fields = qa_fields(render, question=card.question, answer=card.answer,
+        fields = qa_fields(render.inline, question=card.question, answer=card.answer,
                            extra=card.extra_field,
                            section_title=section.title, sheet_title=sheet.title,
-                           url=question_url(site_url, sheet, section, anchor))
+                           url=question_url(site_url, sheet, section, anchor),
+                           render_answer=render.answer(card.shape.is_block))
         yield _Draft("qa", deck, fields, note_tags(sheet.slug, section.slug, card.kind, card.tags),
                      "live", f"{card.scope}|{card.key}" if card.scope else card.key, card.pos,
                      entry)
@@ -286,15 +299,20 @@ def _fact_drafts(sheet: Sheet, section: Section, root_deck: str, site_url: str,
                          f"{table.name}|{question_key(row.subject)}", row.pos, entry)
 
 
-def _entry_fields(entry: LedgerEntry, render: Callable[[str], str],
-                  url: str) -> tuple[str, ...]:
-    """The fields of a note rebuilt from its ledger entry (kept and retired notes)."""
+def _entry_fields(entry: LedgerEntry, render: _Render, url: str) -> tuple[str, ...]:
+    """The fields of a note rebuilt from its ledger entry (kept and retired notes).
+
+    The ledger keeps no shape: an answer holding a line break was block Markdown (a row's
+    answer is one line by construction, the reader joins its lines), so it renders as blocks.
+    """
     if entry.kind == "fact":
-        return fact_fields(render, columns=entry.columns, subject=entry.question,
+        return fact_fields(render.inline, columns=entry.columns, subject=entry.question,
                            values=entry.values, section_title=entry.section_title,
                            sheet_title=entry.sheet_title, url=url)
-    return qa_fields(render, question=entry.question, answer=entry.answer, extra=entry.extra,
-                     section_title=entry.section_title, sheet_title=entry.sheet_title, url=url)
+    return qa_fields(render.inline, question=entry.question, answer=entry.answer,
+                     extra=entry.extra, section_title=entry.section_title,
+                     sheet_title=entry.sheet_title, url=url,
+                     render_answer=render.answer("\n" in entry.answer))
 
 
 def _entry_key(entry: LedgerEntry) -> str:
@@ -325,7 +343,7 @@ def _kept_entries(library: Library, ledger: Ledger,
 
 
 def _kept_draft(entry: LedgerEntry, pos: SourcePos, root_deck: str, site_url: str,
-                render: Callable[[str], str]) -> _Draft:
+                render: _Render) -> _Draft:
     """A skipped row's note, as last shipped: its deck, tags and link rebuilt from the entry."""
     page = Sheet(entry.sheet, entry.sheet_title, "", "", ())
     section = Section(entry.section, "", entry.section_title, ())
@@ -338,7 +356,7 @@ def _kept_draft(entry: LedgerEntry, pos: SourcePos, root_deck: str, site_url: st
                   _entry_key(entry), pos, entry)
 
 
-def _retired_draft(entry: LedgerEntry, deck: str, render: Callable[[str], str]) -> _Draft:
+def _retired_draft(entry: LedgerEntry, deck: str, render: _Render) -> _Draft:
     """A retired note: its last text, no site link (its page is gone), retired tags."""
     note_type: NoteType = "fact" if entry.kind == "fact" else "qa"
     return _Draft(note_type, deck, _entry_fields(entry, render, ""), (RETIRED_TAG, entry.kind),

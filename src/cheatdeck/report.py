@@ -16,7 +16,7 @@ from cheatdeck.diagnostics import Diagnostic
 from cheatdeck.model import Library
 from cheatdeck.sync import SyncReport
 
-_COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m", "added": "\033[32m",
+_COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[2m", "added": "\033[32m",
             "changed": "\033[36m", "removed": "\033[35m", "dim": "\033[2m"}
 _RESET = "\033[0m"
 LISTED = 10
@@ -73,8 +73,8 @@ class Printer:
             print(text, file=self.stream)
 
     def diagnostic(self, diagnostic: Diagnostic) -> None:
-        """Print one diagnostic (warnings are hidden by ``-q``)."""
-        if diagnostic.level == "warning" and self.verbosity == 0:
+        """Print one diagnostic (warnings and infos are hidden by ``-q``)."""
+        if diagnostic.level != "error" and self.verbosity == 0:
             return
         text = diagnostic.format()
         marker = f"{diagnostic.level}:"

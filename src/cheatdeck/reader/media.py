@@ -101,8 +101,9 @@ def rendered_texts(sheet: Sheet) -> Iterator[tuple[str, bool, SourcePos]]:
         for block in section.blocks:
             last = block.pos
             if isinstance(block, Card):
-                for text in (block.question, block.answer, block.extra):
-                    yield text, False, block.pos
+                yield block.question, False, block.pos
+                yield block.answer, block.shape.is_block, block.pos
+                yield block.extra, False, block.pos
             elif isinstance(block, FactTable):
                 for text in block.columns:
                     yield text, False, block.pos
@@ -186,7 +187,12 @@ class _Problem:
     hint: str
     level: Literal["error", "warning"] = "warning"
     """An image that cannot be shipped is a warning (the card shows its alt text: DESIGN.md
-    "Severity"); a path that leaves the source folder, and a link to a file, are errors."""
+    "Severity"), and so is a link to a file in the folder (shown as its text); a path that
+    leaves the source folder is an error."""
+
+
+_REMOTE_IMAGE = "remote image"
+"""Message key of a web image: reported once per sheet (README badges come in rows)."""
 
 
 def _inside(path: str, folder: str) -> bool:
@@ -203,9 +209,9 @@ def _check(kind: DestinationKind, ref: str, *, sheet_dir: Path, root: Path,
         if kind == "link":
             return None
         if parts.scheme.lower() in _REMOTE_SCHEMES or ref.startswith("//"):
-            return _Problem(f"{what} is on the web: a card or page must not fetch it",
-                            f"download it into {root.as_posix()}/ and write its path "
-                            "relative to this sheet")
+            # README badges: shown as their alt text, never fetched (a card or page must not).
+            return _Problem(_REMOTE_IMAGE, f"download it into {root.as_posix()}/ and write its "
+                            "path relative to this sheet", "warning")
         return _Problem(f"{what} is not a file in the source folder",
                         f"save it as a file in {root.as_posix()}/ and write its path "
                         "relative to this sheet")
@@ -224,10 +230,9 @@ def _check(kind: DestinationKind, ref: str, *, sheet_dir: Path, root: Path,
     if not _inside(real, os.path.realpath(root_abs)):
         return _Problem(f"{what} is a symlink to a file outside the source folder",
                         f"copy the file itself into {root.as_posix()}/", "error")
-    if kind == "link":
-        return _Problem(f"{what} points to a file: neither an Anki card nor a site page can "
-                        "open it", "link a web address (https://…), or show an image with "
-                        "![alt](path)", "error")
+    if kind == "link":  # another sheet, a README: neither a card nor a page can open it
+        return _Problem(f"{what} points to a file: shown as its text, not a link",
+                        "link a web address (https://…), or show an image with ![alt](path)")
     suffix = os.path.splitext(path)[1].lower()
     if suffix not in IMAGE_SUFFIXES:
         return _Problem(f"{what} is not an image file",
@@ -257,24 +262,40 @@ def resolve_media(destinations: list[Destination], *, sheet_dir: Path,
         root: the source folder nothing may leave.
 
     Returns:
-        ``(media, errors)``: one :class:`Media` per distinct image ref, in order of first use;
-        one error per bad destination, at the place it is written.
+        ``(media, diagnostics)``: one :class:`Media` per distinct image ref, in order of first
+        use; one error per bad destination, at the place it is written; warnings (the card or
+        page shows the text instead, :mod:`cheatdeck.markup`) for a link to a file inside the
+        folder, and one for all web images of the sheet, at the first.
     """
     results: dict[tuple[DestinationKind, str], Media | _Problem | None] = {}
     errors = []
+    remote = [d for d in destinations if d.kind == "image" and _is_remote(d.ref)]
     for dest in destinations:
         key = (dest.kind, dest.ref)
         if key not in results:
             results[key] = _check(dest.kind, dest.ref, sheet_dir=sheet_dir, root=root,
                                   pos=dest.pos)
         result = results[key]
-        if isinstance(result, _Problem):
-            message = result.message if result.level == "error" else \
-                f"{result.message}; the card shows its alt text instead"
+        if isinstance(result, _Problem) and result.message == _REMOTE_IMAGE:
+            if dest is remote[0]:
+                count = f"{len(remote)} images" if len(remote) > 1 else "image"
+                errors.append(Diagnostic(
+                    dest.pos.path, dest.pos.line, dest.pos.col, "warning",
+                    f"web {count} (first: `{dest.ref}`) shown as alt text: a card or page "
+                    "never fetches from the web", result.hint))
+        elif isinstance(result, _Problem):
+            message = result.message
+            if result.level == "warning" and dest.kind == "image":
+                message += "; the card shows its alt text instead"
             errors.append(Diagnostic(dest.pos.path, dest.pos.line, dest.pos.col, result.level,
                                      message, result.hint))
     media = tuple(r for r in results.values() if isinstance(r, Media))
     return media, errors
+
+
+def _is_remote(ref: str) -> bool:
+    parts = urlsplit(ref)
+    return parts.scheme.lower() in _REMOTE_SCHEMES or ref.startswith("//")
 
 
 def media_clashes(sheets: list[Sheet]) -> list[Diagnostic]:

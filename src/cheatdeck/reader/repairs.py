@@ -59,6 +59,9 @@ class LineState:
     table_cols: int = 0
     awaiting_delimiter: bool = False
     in_gotchas: bool = False
+    in_gotcha_item: bool = False
+    """The last bullet of the gotcha run is a gotcha (not a bullet question, whose answer lines
+    continue it on purpose)."""
     pipe_run_end: int = 0
 
     @property
@@ -210,8 +213,10 @@ def gotcha_continuation(state: LineState, raw: str) -> bool:
     """A plain line right under a gotcha bullet continues its explanation (joined by Markdown
     as a lazy continuation; warned, since it is usually a paste that lost its line end)."""
     if _GOTCHA_START.match(raw):
-        state.in_gotchas = True
-    elif state.in_gotchas and not _BULLET.match(raw) and not ATX_ANY.match(raw):
+        state.in_gotchas = state.in_gotcha_item = True
+    elif _BULLET.match(raw):
+        state.in_gotcha_item = False
+    elif state.in_gotchas and state.in_gotcha_item and not ATX_ANY.match(raw):
         state.warn("gotcha explanation continues on this line; joined with one space",
                    "keep each gotcha on one line: `- \"Claim\" — explanation`")
     return False

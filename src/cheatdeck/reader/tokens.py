@@ -18,10 +18,16 @@ from cheatdeck.names import slug
 from cheatdeck.reader.cells import count_cells, has_pipe, split_row
 from cheatdeck.reader.coverage import unread_lines
 from cheatdeck.reader.lines import RepairedText, leading_emoji
+from cheatdeck.reader.normalize import clean
+from cheatdeck.reader.questions import Context, Found
+from cheatdeck.reader.shapes import BLOCK_READERS, list_item_question
+from cheatdeck.reader.table_kinds import read_table_kind
 from cheatdeck.reader.table_rule import Row, use_table_rule
 
 _GOTCHA = re.compile(r"[\"“](?P<q>.+?)[\"”]\s*(?:—|–|--?)(?:\s+(?P<a>.*)|$)", re.DOTALL)
 _FOOTER = re.compile(r"next\s*[:→]", re.IGNORECASE)
+_BADGES = re.compile(r"(?:\[?!\[[^\]]*\]\([^)\s]*\)(?:\]\([^)\s]*\))?\s*)+")
+"""A paragraph of images only (README badges, linked or not): intro prose, not a subtitle."""
 _TAG_SEPARATOR = re.compile(r"[\s,]+")
 QA_EXTRA_COLUMNS = ("tags", "extra", "id")
 """Optional Q&A columns after ``Question | Answer``, matched case-insensitively."""
@@ -43,19 +49,6 @@ def make_structure_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False}).enable("table").disable(
         ["inline", "text_join"])
     return use_table_rule(md)
-
-
-_MARKDOWN_WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
-
-
-def clean(text: str) -> str:
-    """Normalize model text once: Unicode NFC, whitespace runs collapsed to one space, trimmed.
-
-    Whitespace means Markdown's (space, tab, line ends; CommonMark §2.1), not Python's wider
-    ``str.split()`` set: collapsing U+0085 or U+2028 too would turn a line such as ``#\x85``
-    (a paragraph) into ``#`` (a heading) when it is written back.
-    """
-    return _MARKDOWN_WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip(" ")
 
 
 @dataclass(slots=True)
@@ -89,20 +82,18 @@ class _Walk:
         return SourcePos(self.path, self.rep.origin[out_line],
                          self.rep.col[out_line] if col is None else col)
 
-    def report(self, level: Literal["error", "warning"], pos: SourcePos, message: str,
+    def report(self, level: Literal["error", "warning", "info"], pos: SourcePos, message: str,
                hint: str = "") -> None:
         self.diagnostics.append(Diagnostic(pos.path, pos.line, pos.col, level, message, hint))
 
     def section(self, at: int) -> _SectionDraft:
         if not self.sections:
-            pos = self.pos(at)
-            self.report("warning", pos, "content before the first `##` section is put in a "
-                        "section named after the sheet", "start a section with `## Title`")
-            # Split a leading emoji off as a `##` heading would, so the canonical writer's
+            # Intro text (badges, contents, a paragraph) before the first `##` is what nearly
+            # every real sheet has: a section named after the sheet, without a warning. Split a leading emoji off as a `##` heading would, so the canonical writer's
             # `## <emoji> <title>` reads back to this same section.
             emo = leading_emoji(self.title)
             self.sections.append(_SectionDraft(self.title[len(emo):].strip() or "General", emo,
-                                               pos))
+                                               self.pos(at)))
         return self.sections[-1]
 
     def flush_prose(self) -> None:
@@ -120,6 +111,12 @@ class _Walk:
         self.flush_prose()
         self.section(at).blocks.append(block)
         self.place(at)
+
+    def add_found(self, found: Found) -> None:
+        """Add a question of another shape (:mod:`cheatdeck.reader.shapes`) with its answer."""
+        self.add(Card(found.question, found.answer, pos=self.pos(found.line), shape=found.shape),
+                 found.line)
+        self.placed.update(self.rep.origin[line] for line in found.lines)
 
 
 def _top_level(tokens: list[Token]) -> Iterator[tuple[Token, list[Token]]]:
@@ -177,15 +174,24 @@ def build_sheet(rep: RepairedText, *, path: str, parser: MarkdownIt) -> tuple[Sh
     blocks = list(_top_level(parser.parse(rep.text)))
     last_paragraph = max((i for i, (t, _) in enumerate(blocks) if t.type == "paragraph_open"),
                          default=-1)
-    for index, (opener, group) in enumerate(blocks):
+    footer_at = last_paragraph == len(blocks) - 1 and last_paragraph >= 0 \
+        and _FOOTER.match(blocks[last_paragraph][1][1].content) is not None
+    shapes = Context(rep.lines, blocks, len(blocks) - 1 if footer_at else len(blocks))
+    index = 0
+    while index < len(blocks):
+        at, (opener, group) = index, blocks[index]
         start, end = opener.map or (0, 0)
-        if opener.type == "heading_open" and opener.tag in ("h1", "h2"):
+        index += 1
+        if walk.title and (after := _shaped(walk, shapes, at)) is not None:
+            index = after
+        elif opener.type == "heading_open" and opener.tag in ("h1", "h2"):
             _heading(walk, opener, group[1])
+            shapes.section_level = 1 if opener.tag == "h1" and walk.sections else 2
         elif opener.type == "paragraph_open" and not walk.sections and walk.title \
-                and not walk.subtitle and not _FOOTER.match(group[1].content):
+                and not walk.subtitle and not _FOOTER.match(group[1].content) \
+                and not _BADGES.fullmatch(group[1].content):
             walk.subtitle = clean(group[1].content)
-        elif opener.type == "paragraph_open" and index == last_paragraph == len(blocks) - 1 \
-                and _FOOTER.match(group[1].content):
+        elif footer_at and at == last_paragraph:
             walk.flush_prose()
             walk.footer = clean(group[1].content)
         elif not walk.title:
@@ -205,6 +211,42 @@ def build_sheet(rep: RepairedText, *, path: str, parser: MarkdownIt) -> tuple[Sh
     return sheet, walk.diagnostics
 
 
+def _shaped(walk: _Walk, shapes: Context, index: int) -> int | None:
+    """Read block ``index`` as questions of another shape (:data:`BLOCK_READERS`); return the
+    index of the next block to walk, or None when it starts none (then it is walked as usual).
+
+    A question heading with nothing under it stays a heading (info: a list of questions
+    without answers makes no cards); a ``Q:`` line with no ``A:`` line, or a bold question with
+    nothing after it, is kept as text (warning, info).
+    """
+    opener = shapes.blocks[index][0]
+    for reader in BLOCK_READERS.get(opener.type, ()):
+        read = reader(shapes, index)
+        if read is None:
+            continue
+        if len(read.found) == 1 and not read.found[0].answer \
+                and read.found[0].shape.form == "heading":
+            walk.report("info", walk.pos(read.found[0].line), "question heading with nothing "
+                        "under it: read as a heading, no card", "write its answer under it")
+            return None
+        for found in read.found:
+            if found.answer:
+                walk.add_found(found)
+                continue
+            level: Literal["warning", "info"] = "warning" if found.shape.form == "lines" \
+                else "info"
+            walk.report(level, walk.pos(found.line), f"question {found.question!r} has no "
+                        "answer: kept as text, no card",
+                        "write `A: …` on the next line" if level == "warning"
+                        else "write the answer under it")
+            walk.add_prose(found.lines.start, found.lines.stop)
+            walk.placed.add(walk.rep.origin[found.line])
+        if read.rest:
+            walk.add_prose(*read.rest)
+        return read.next
+    return None
+
+
 def _heading(walk: _Walk, opener: Token, inline: Token) -> None:
     start, end = opener.map or (0, 0)
     text = clean(inline.content)
@@ -221,13 +263,13 @@ def _heading(walk: _Walk, opener: Token, inline: Token) -> None:
         return
     walk.flush_prose()
     walk.place(start)
-    if opener.tag == "h1":
-        if walk.title:
-            walk.report("error", walk.pos(start), "a second `#` title in one file",
-                        "one sheet per file: split the file, or make this a `##` section")
-            return
+    if opener.tag == "h1" and not walk.title:
         walk.title, walk.title_pos = text, walk.pos(start)
         return
+    if opener.tag == "h1":  # real sheets use `#` for parts of one sheet
+        walk.report("warning", walk.pos(start), "a second `#` title in one file: read as a "
+                    "section, and so is every later `#` heading",
+                    "make it a `## section`, or split the file into one sheet per `#` title")
     emo = leading_emoji(text)
     title = text[len(emo):].strip()
     if not title and emo:
@@ -252,9 +294,19 @@ def _table(walk: _Walk, group: list[Token], start: int, end: int) -> None:
     # quadratic); two are enough for a question and an answer, and validate reports the rest.
     body = [(line, [clean(cell) for cell in cells[:width]] + [""] * (2 - len(cells)))
             for line, cells in body]
-    names = [h.casefold() for h in header]
     walk.place(head_line)
     walk.place(head_line + 1)  # the delimiter row
+    reading = read_table_kind(header, [cells for _, cells in body])
+    if reading.info:
+        walk.report("info", walk.pos(head_line), reading.info)
+    if reading.kind != "cards":
+        walk.placed.update(walk.rep.origin[line] for line, _ in body)
+        walk.add_prose(start, end)
+        return
+    if reading.skip_first_column:
+        header, width = header[1:], width - 1
+        body = [(line, cells[1:] + [""] * (3 - len(cells))) for line, cells in body]
+    names = [h.casefold() for h in header]
     if width == 2 or (width > 2 and names[0] in QA_FRONT_LABELS and names[1] in QA_BACK_LABELS):
         _qa_rows(walk, header, names, head_line, body)
     elif width < 2:
@@ -329,11 +381,22 @@ def _fact_rows(walk: _Walk, header: list[str], head_line: int,
 
 def _list(walk: _Walk, group: list[Token], start: int, end: int) -> None:
     items = _list_items(group)
-    matches = [(s, e, _GOTCHA.fullmatch(text)) for s, e, text in items]
-    if not any(m for _, _, m in matches):
+    # Gotchas are bullets; an ordered list may hold numbered bullet questions only.
+    gotcha = _GOTCHA.fullmatch if group[0].type == "bullet_list_open" else _no_gotcha
+    matches = [(s, e, gotcha(text),
+                None if gotcha(text) else list_item_question(walk.rep.lines, group, p))
+               for s, e, text, p in items]
+    if not any(m or q for _, _, m, q in matches):
         walk.add_prose(start, end)
         return
-    for item_start, item_end, match in matches:
+    gotchas = any(m for _, _, m, _ in matches)
+    for item_start, item_end, match, question in matches:
+        if question is not None:
+            walk.add_found(question)
+            continue
+        if match is None and not gotchas:
+            walk.add_prose(item_start, item_end)  # a bullet among bullet questions
+            continue
         if match is None:
             walk.report("warning", walk.pos(item_start), "bullet in a gotcha list is not a "
                         "gotcha; kept as text, no card", 'write `- "Claim" — explanation`')
@@ -344,24 +407,29 @@ def _list(walk: _Walk, group: list[Token], start: int, end: int) -> None:
                  item_start)
 
 
-def _list_items(group: list[Token]) -> list[tuple[int, int, str]]:
-    """(start line, end line, first paragraph source) of each top-level item of a list."""
+def _no_gotcha(text: str) -> None:
+    """An ordered list's items are never gotchas."""
+    return None
+
+
+def _list_items(group: list[Token]) -> list[tuple[int, int, str, int]]:
+    """(start line, end line, first paragraph source, token index) of each top-level item."""
     items = []
     for index, token in enumerate(group):
         if token.type == "list_item_open" and token.level == 1:
             start, end = token.map or (0, 0)
             inline = next((t for t in group[index + 1:] if t.type == "inline"), None)
-            items.append((start, end, inline.content if inline else ""))
+            items.append((start, end, inline.content if inline else "", index))
     return items
 
 
 def _container(walk: _Walk, group: list[Token], start: int, end: int) -> None:
     """A list or blockquote: its nested tables make cards like any table of the section (GFM
     tables may stand in any container block); the text around them is kept as prose. A bullet
-    list without tables may be a gotcha list (:func:`_list`)."""
+    list without tables may be a gotcha list or bullet questions (:func:`_list`)."""
     tables = [i for i, token in enumerate(group) if token.type == "table_open"]
     if not tables:
-        if group[0].type == "bullet_list_open":
+        if group[0].type in ("bullet_list_open", "ordered_list_open"):
             _list(walk, group, start, end)
         else:
             walk.add_prose(start, end)

@@ -142,6 +142,13 @@ class _Context:
             safe = self.markdown_cache[key] = Markup(for_markdown(self.inline(source, media_base)))
         return safe
 
+    def answer(self, card: Card, media_base: str = ROOT_MEDIA) -> str:
+        """A card's answer as an HTML fragment: block HTML (paragraphs, lists, highlighted
+        code) for a block shape, inline HTML for a table row or gotcha."""
+        if card.shape.is_block:
+            return self.markup.block(card.answer, media_base=media_base, math="mathml")
+        return self.inline(card.answer, media_base)
+
     def section_html(self, source: str) -> Markup:
         """:meth:`html` for a section page (one folder down: images under ``../``)."""
         return self.html(source, SECTION_MEDIA)
@@ -176,7 +183,8 @@ def _card(ctx: _Context, card: Card, anchor: str, heading_id: str) -> str:
         anchor=anchor,
         kind=card.kind,
         label=ctx.section_html(card.labels[1]) if card.labels else _ANSWER_LABELS[card.kind],
-        answer=ctx.section_html(card.answer),
+        answer=Markup(for_markdown(ctx.answer(card, SECTION_MEDIA))),
+        block=card.shape.is_block,
         extra=ctx.section_html(card.extra_field) if card.extra_field else "",
         tags=tags,
     )
@@ -431,7 +439,8 @@ def render_site_pages(
     pages["tags.md"] = _tags_page(ctx, library, tag_anchors)
     pages["quiz.md"] = ctx.env.get_template("quiz.md.j2").render(
         scripts=[QUIZ_DATA, *QUIZ_STUDY_SCRIPTS], stylesheet=f"{ASSET_DIR}/study.css")
-    pages[QUIZ_DATA] = quiz_data_script(library, ctx.inline, ctx.anchors, guids)
+    pages[QUIZ_DATA] = quiz_data_script(library, ctx.inline, ctx.anchors, guids,
+                                         ctx.answer)
     pages[STUDY_INDEX] = study_index_script(library, guids)
     return pages
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from cheatdeck.ids import card_guid, fact_guid
-from cheatdeck.model import Library, Section, Sheet
+from cheatdeck.model import Card, Library, Section, Sheet
 from cheatdeck.names import section_url
 from cheatdeck.site.fragments import plain_text
 
@@ -52,6 +52,9 @@ def script_json(data: Any) -> str:
 Inline = Callable[[str], str]
 """Inline Markdown → HTML fragment (``MarkupRenderer().inline`` or a cached wrapper of it)."""
 
+Answer = Callable[[Card], str]
+"""Card → its answer as an HTML fragment (block HTML for a block-shaped card)."""
+
 Anchors = Callable[[Section], tuple[str, ...]]
 """Section → its cards' anchors (``names.section_anchors`` or a cached wrapper of it)."""
 
@@ -84,11 +87,12 @@ def card_keys(sheet: Sheet, section: Section, guids: Guids) -> list[str]:
 
 
 def _section_cards(
-    sheet: Sheet, section: Section, inline: Inline, anchors: Anchors, guids: Guids
+    sheet: Sheet, section: Section, inline: Inline, anchors: Anchors, guids: Guids,
+    answer: Answer,
 ) -> list[dict[str, str]]:
     page = section_url(sheet, section)
     cards = [
-        {"q": inline(card.question), "a": inline(card.answer), "href": f"{page}#{anchor}"}
+        {"q": inline(card.question), "a": answer(card), "href": f"{page}#{anchor}"}
         for card, anchor in zip(section.cards, anchors(section), strict=True)
     ]
     # A fact row gives one flashcard per value column: "GPT-2 small — Params" → "117M".
@@ -105,14 +109,17 @@ def _section_cards(
 
 
 def quiz_data(library: Library, inline: Inline, anchors: Anchors,
-              guids: Guids | None = None) -> dict[str, Any]:
+              guids: Guids | None = None, answer: Answer | None = None) -> dict[str, Any]:
     """Return the quiz data: ``{"sheets": [{slug, title, sections: [{slug, title, emoji, cards}]}]}``.
 
     Titles are plain text (the page sets them as text); each card is ``{"q", "a", "href", "id"}``
     with ``q``/``a`` HTML fragments, ``href`` the docs-root-relative URL of its question and
     ``id`` its study key (:func:`card_keys`; ``guids`` as there, none reworded if omitted).
+    ``answer`` renders a card's answer (block HTML for a block-shaped card); its inline HTML
+    when omitted.
     """
     guids = guids or {}
+    answer = answer or (lambda card: inline(card.answer))
     return {
         "sheets": [
             {
@@ -123,7 +130,8 @@ def quiz_data(library: Library, inline: Inline, anchors: Anchors,
                         "slug": section.slug,
                         "title": plain_text(inline(section.title)),
                         "emoji": section.emoji,
-                        "cards": _section_cards(sheet, section, inline, anchors, guids),
+                        "cards": _section_cards(sheet, section, inline, anchors, guids,
+                                                answer),
                     }
                     for section in sheet.sections
                 ],
@@ -134,9 +142,12 @@ def quiz_data(library: Library, inline: Inline, anchors: Anchors,
 
 
 def quiz_data_script(library: Library, inline: Inline, anchors: Anchors,
-                     guids: Guids | None = None) -> str:
-    """Return the text of the quiz data script: ``window.cheatdeckQuiz = {…};`` and a newline."""
-    return f"window.cheatdeckQuiz = {script_json(quiz_data(library, inline, anchors, guids))};\n"
+                     guids: Guids | None = None, answer: Answer | None = None) -> str:
+    """Return the text of the quiz data script: ``window.cheatdeckQuiz = {…};`` and a newline.
+
+    Args as :func:`quiz_data`."""
+    data = quiz_data(library, inline, anchors, guids, answer)
+    return f"window.cheatdeckQuiz = {script_json(data)};\n"
 
 
 def study_index_script(library: Library, guids: Guids | None = None) -> str:
