@@ -72,6 +72,8 @@ block_answers = st.lists(st.one_of(_paragraph, _bullets, _code), min_size=1, max
 questions = words.map(lambda w: f"{w}?")
 numbers = st.sampled_from(["", "", "1.", "12)", "Q3:"])
 labels = st.sampled_from(["Q:", "Q.", "Question:", "**Q:**", "Q1:", "__Question:__"])
+answer_labels = st.sampled_from(["", "", "Answer", "Show answer", "Solution"])
+"""Summary of a ``<details>`` folding the answer of a question written above it."""
 
 
 @st.composite
@@ -80,16 +82,18 @@ def shaped_cards(draw: st.DrawFn, form: str) -> Card:
     question, answer = draw(questions), draw(block_answers)
     if form == "bullet":
         shape = Shape("bullet", number=draw(st.sampled_from(["", "1.", "7)"])),
-                      bold=draw(st.booleans()))
+                      label=draw(answer_labels), bold=draw(st.booleans()))
     elif form == "lines":
         label = draw(labels)
         shape = Shape("lines", label=label, bold="*" not in label and "_" not in label
                       and draw(st.booleans()))
     elif form == "heading":
         shape = Shape("heading", level=3, number=draw(numbers), bold=draw(st.booleans()))
+    elif form == "details":
+        shape = Shape(form, number=draw(numbers), label=draw(answer_labels),
+                      bold=draw(st.booleans()))
     else:
-        shape = Shape(form, number=draw(numbers),
-                      bold=form == "details" and draw(st.booleans()))
+        shape = Shape(form, number=draw(numbers))
     return Card(question, answer, shape=shape)
 
 

@@ -157,8 +157,9 @@ def _answer_field(col: Collection, question: str) -> str:
 
 @pytest.mark.anki
 def test_anki_answer_fields_hold_block_html(collection: Collection) -> None:
-    # 6 bold + 7 bullet + 4 details + 8 heading + 9 lines + 10 mixed (one of them a fact row)
-    assert collection.note_count() == 44
+    # 6 bold + 7 bullet + 4 details + 4 details-answer + 8 heading + 9 lines + 10 mixed (one of
+    # them a fact row)
+    assert collection.note_count() == 48
     assert _answer_field(collection, "What is overfitting?") == (
         "<p>A model that fits the noise of its training set.</p>\n"
         "<p>It generalizes badly to new data.</p>")
@@ -170,6 +171,9 @@ def test_anki_answer_fields_hold_block_html(collection: Collection) -> None:
                           '<pre class="highlight"><code><span class="kn">import</span>')
     sql = _answer_field(collection, "What does EXPLAIN show?")
     assert '<span class="k">EXPLAIN</span>' in sql and "<li>the scan type</li>" in sql
+    # An answer folded under <summary>Answer</summary> is the answer itself, without the fold.
+    assert _answer_field(collection, "What are the three tables?") == (
+        "<p><code>chunks</code>, <code>chunks_fts</code>, <code>chunks_vec</code>.</p>")
     # A table row's answer stays inline: no <p> around it.
     assert _answer_field(collection, "What is a table row?") == "A card"
 

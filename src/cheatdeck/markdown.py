@@ -87,15 +87,25 @@ def _bold(card: Card) -> str:
     return f"**{number}{card.question}**\n\n{card.answer}"
 
 
+def _folded(summary: str, answer: str) -> str:
+    return f"<details>\n<summary>{summary}</summary>\n\n{answer}\n\n</details>"
+
+
 def _bullet(card: Card) -> str:
     marker = card.shape.number or "-"  # an ordered item's number is its list marker
     question = f"**{card.question}**" if card.shape.bold else card.question
-    return f"{marker} {question}\n\n{_indent(card.answer, len(marker) + 1)}"
+    answer = _folded(card.shape.label, card.answer) if card.shape.label else card.answer
+    return f"{marker} {question}\n\n{_indent(answer, len(marker) + 1)}"
 
 
 def _details(card: Card) -> str:
-    return (f"<details>\n<summary>{_question(card)}</summary>\n\n{card.answer}\n\n"
-            "</details>")
+    if not card.shape.label:
+        return _folded(_question(card), card.answer)
+    # The question stands before a <details> whose summary is a label such as "Answer"; a
+    # number is written bold so the line stays a paragraph, not a list item.
+    number = f"**{card.shape.number}** " if card.shape.number else ""
+    question = f"**{card.question}**" if card.shape.bold else card.question
+    return f"{number}{question}\n\n{_folded(card.shape.label, card.answer)}"
 
 
 def _lines(card: Card) -> str:

@@ -127,7 +127,9 @@ class Shape:
             ``12. Why…?`` in an ordered list), "" when unnumbered.
         label: a ``lines`` card's question label as written, e.g. ``"Q:"``, ``"Q."``,
             ``"Question:"``, ``"**Q:**"`` (the answer label is the matching ``A``/``Answer``);
-            "" for other forms.
+            for a ``details`` or ``bullet`` card whose answer is folded under a summary that
+            names the answer (``<summary>Answer</summary>``, the question written before it),
+            that summary; "" otherwise.
         bold: the question was written in bold inside a heading or list item
             (``### **Why…?**``, ``- **Why…?**``); the model's question is without the ``**``.
     """

@@ -21,6 +21,9 @@ Group = tuple[Token, list[Token]]
 
 _BOLD = re.compile(r"(\*\*|__)(?P<text>(?:(?!\1).)+)\1")
 _NUMBER = re.compile(r"(?P<number>(?:Q(?:uestion)?\s?\d+|\d{1,4})[.):]|Q\d+)[ \t]+(?=\S)")
+_BOLD_NUMBER = re.compile(
+    r"(\*\*|__)(?P<number>(?:Q(?:uestion)?\s?\d+|\d{1,4})[.):]?)\1[ \t]+(?=\S)")
+"""A bold number in front of the question: ``**Q1.** What…?``."""
 QUESTION_END = ("?", "？")
 BOLD_LINE = re.compile(r"[ ]{0,3}(\*\*|__)(?P<text>(?:(?!\1).)+)\1(?P<tail>.*)")
 Q_LINE = re.compile(
@@ -86,9 +89,17 @@ class Context:
     section_level: int = 2
     _question_starts: dict[int, bool] = field(default_factory=dict)
 
+    def _above_details(self, index: int, group: list[Token]) -> bool:
+        if index + 1 >= len(self.blocks) or self.blocks[index + 1][0].type != "paragraph_open":
+            return False
+        below = self.lines[(self.blocks[index + 1][0].map or (0, 0))[0]]
+        question, number, _ = split_question(group[1].content)
+        return bool(DETAILS_START.match(below)) and is_question(question, number)
+
     def starts_question(self, index: int) -> bool:
         """True if block ``index`` ends the run-on answer of a bold or Q:/A: question: a
-        heading, a thematic break, a paragraph opening a bold, Q:/A: or details question, or a
+        heading, a thematic break, a paragraph opening a bold, Q:/A: or details question, a
+        question paragraph right above a ``<details>`` (its folded answer), or a
         ``1. ### …`` list."""
         if index not in self._question_starts:
             opener, group = self.blocks[index]
@@ -97,7 +108,8 @@ class Context:
             elif opener.type == "paragraph_open":
                 first = self.lines[(opener.map or (0, 0))[0]]
                 starts = bool(DETAILS_START.match(first) or Q_LINE.match(first)
-                              or bold_question(first) is not None)
+                              or bold_question(first) is not None
+                              or self._above_details(index, group))
             else:
                 starts = heading_items(group) is not None
             self._question_starts[index] = starts
@@ -108,14 +120,15 @@ def split_question(text: str) -> tuple[str, str, bool]:
     """Split a question as written into ``(question, number, bold)``.
 
     ``"1. **Why is TCP reliable?**"`` → ``("Why is TCP reliable?", "1.", True)``; ``"**Q3: Why?**"``
-    → ``("Why?", "Q3:", True)``; ``"Why?"`` → ``("Why?", "", False)``. Whitespace is cleaned.
+    → ``("Why?", "Q3:", True)``; ``"**Q1.** Why?"`` → ``("Why?", "Q1.", False)``; ``"Why?"`` →
+    ``("Why?", "", False)``. Whitespace is cleaned.
     """
     text = clean(text)
     bold = False
     if match := _BOLD.fullmatch(text):
         text, bold = match.group("text").strip(), True
     number = ""
-    if match := _NUMBER.match(text):
+    if match := _NUMBER.match(text) or _BOLD_NUMBER.match(text):
         number, text = match.group("number"), text[match.end():]
     if match := _BOLD.fullmatch(text):
         text, bold = match.group("text").strip(), True
@@ -153,16 +166,20 @@ def heading_question(inline: Token) -> tuple[str, str, bool] | None:
 
 
 def heading_items(group: list[Token]) -> list[tuple[Token, Token, int, int]] | None:
-    """``(item, heading, item start, item end)`` for each item of a list whose items all start
-    with a heading (``1. ### Why…?``), else None."""
-    items = []
+    """``(item, heading, item start, item end)`` for each item of a list whose first item starts
+    with a heading (``1. ### Why…?``), else None. An item without a heading belongs to the
+    answer before it (an answer's own list written at the margin continues the outer list)."""
+    items: list[tuple[Token, Token, int, int]] = []
     for position, token in enumerate(group):
         if token.type == "list_item_open" and token.level == 1:
             heading = group[position + 1]
-            if heading.type != "heading_open":
-                return None
             start, end = token.map or (0, 0)
-            items.append((token, heading, start, end))
+            if heading.type == "heading_open":
+                items.append((token, heading, start, end))
+            elif not items:
+                return None
+            else:
+                items[-1] = (*items[-1][:3], end)
     return items or None
 
 

@@ -59,6 +59,8 @@ from cheatdeck.reader.questions import (
 
 _DETAILS_OPEN = re.compile(r"<details\b[^>]*>", re.IGNORECASE)
 _DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
+_ANSWER_LABEL = re.compile(r"(?:show|see|view|reveal|click)?\s*(?:the\s+)?(?:answer|solution|"
+                           r"explanation|hint)s?\s*:?", re.IGNORECASE)
 _SUMMARY = re.compile(r"<summary\b[^>]*>(?P<text>.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
 _EMPHASIS_TAG = re.compile(r"</?(?:b|strong|em|i)\s*>", re.IGNORECASE)
 _CODE_TAG = re.compile(r"<code>(?P<text>.*?)</code>", re.IGNORECASE | re.DOTALL)
@@ -271,29 +273,90 @@ def _summary_text(html: str) -> str:
     return _EMPHASIS_TAG.sub("", text)
 
 
-def read_details(ctx: Context, index: int) -> Read | None:
-    """Read ``<details><summary>Question</summary> answer </details>``."""
-    start = span(ctx.blocks[index][1])[0]
-    if not DETAILS_START.match(ctx.lines[start]):
-        return None
-    close = _details_end(ctx.lines, start)
+def _details(lines: list[str], start: int) -> tuple[str, str, int] | None:
+    """``(summary as inline Markdown, body as block Markdown, line of </details>)`` of the
+    ``<details>`` opened on line ``start``, or None (no ``<summary>``, never closed)."""
+    close = _details_end(lines, start)
     if close is None:
         return None
-    chunk = "\n".join(ctx.lines[start:close + 1])
+    chunk = "\n".join(lines[start:close + 1])
     summary = _SUMMARY.search(chunk)
     if summary is None:
         return None
-    question, number, bold = split_question(_summary_text(summary.group("text")))
     body = chunk[summary.end():]
     body = body[:[m.start() for m in _DETAILS_CLOSE.finditer(body)][-1]]
-    found = Found(question, block_text(body.split("\n"), dedent=True),
-                  Shape("details", number=number, bold=bold), start, range(start, close + 1))
+    return (clean(_summary_text(summary.group("text"))),
+            block_text(body.split("\n"), dedent=True), close)
+
+
+def _after(ctx: Context, index: int, close: int) -> tuple[int, tuple[int, int] | None]:
+    """The next block to walk after a ``</details>`` on line ``close`` (found from block
+    ``index``), and the lines of its block running on after it (kept as prose)."""
     end = index + 1
     while end < len(ctx.blocks) and span(ctx.blocks[end][1])[0] <= close:
         end += 1
     last_end = span(ctx.blocks[end - 1][1])[1]
-    rest = (close + 1, last_end) if last_end > close + 1 else None
-    return Read([found], end, rest)
+    return end, ((close + 1, last_end) if last_end > close + 1 else None)
+
+
+def answer_label(summary: str) -> bool:
+    """True for a summary that names the answer, not the question (``Answer``, ``Show
+    answer``, ``Solution``, ``Hint``): the question is written before the ``<details>``."""
+    return _ANSWER_LABEL.fullmatch(summary) is not None
+
+
+def read_details(ctx: Context, index: int) -> Read | None:
+    """Read ``<details><summary>Question</summary> answer </details>``; a summary that only
+    says "Answer" is not a question (:func:`read_asked_details` reads it with its question)."""
+    start = span(ctx.blocks[index][1])[0]
+    if not DETAILS_START.match(ctx.lines[start]):
+        return None
+    details = _details(ctx.lines, start)
+    if details is None or answer_label(details[0]):
+        return None
+    summary, answer, close = details
+    question, number, bold = split_question(summary)
+    found = Found(question, answer, Shape("details", number=number, bold=bold), start,
+                  range(start, close + 1))
+    return Read([found], *_after(ctx, index, close))
+
+
+def read_asked_details(ctx: Context, index: int) -> Read | None:
+    """Read a question paragraph followed by ``<details><summary>Answer</summary> answer
+    </details>`` (in the same paragraph or the next block); the summary is kept as the
+    shape's label."""
+    first, end = span(ctx.blocks[index][1])
+    if DETAILS_START.match(ctx.lines[first]):
+        return None
+    start = next((line for line in range(first + 1, end) if DETAILS_START.match(ctx.lines[line])),
+                 None)
+    if start is None and index + 1 < ctx.stop \
+            and ctx.blocks[index + 1][0].type == "paragraph_open":
+        candidate = span(ctx.blocks[index + 1][1])[0]
+        start = candidate if DETAILS_START.match(ctx.lines[candidate]) else None
+    if start is None:
+        return None
+    question, number, bold = split_question(" ".join(ctx.lines[first:min(start, end)]))
+    details = _details(ctx.lines, start)
+    if not is_question(question, number) or details is None or not answer_label(details[0]):
+        return None
+    label, answer, close = details
+    found = Found(question, answer, Shape("details", number=number, label=label, bold=bold),
+                  first, range(first, close + 1))
+    return Read([found], *_after(ctx, index, close))
+
+
+def unwrap_answer(answer: str) -> tuple[str, str]:
+    """``(label, body)`` when ``answer`` is one ``<details>`` whose summary names the answer
+    (a bullet question with its answer folded: ``- Why…?`` + ``<details><summary>Answer…``),
+    else ``("", answer)``."""
+    lines = answer.split("\n")
+    if not DETAILS_START.match(lines[0]) or _details_end(lines, 0) != len(lines) - 1:
+        return "", answer
+    details = _details(lines, 0)
+    if details is None or not answer_label(details[0]):
+        return "", answer
+    return details[0], details[1]
 
 
 # --- bullets --------------------------------------------------------------------------------
@@ -302,9 +365,9 @@ def read_details(ctx: Context, index: int) -> Read | None:
 def list_item_question(lines: list[str], group: list[Token], position: int) -> Found | None:
     """Read the list item opened at ``group[position]`` as a bullet question, or None.
 
-    The item's first line must be a question (:func:`is_question` after
-    :func:`split_question`; an ordered item's number is its number) and the item must hold
-    more: that rest, de-indented by the item's content offset, is the answer.
+    The item's first line must end in ``?`` (after :func:`split_question`; an ordered item's
+    number is its number) and the item must hold more: that rest, de-indented by the item's
+    content offset, is the answer.
     """
     item = group[position]
     start, end = item.map or (0, 0)
@@ -316,18 +379,18 @@ def list_item_question(lines: list[str], group: list[Token], position: int) -> F
     if number and list_number:
         return None  # "1. 2. …": not a shape anyone writes for a question
     number = list_number or number
-    if not question.endswith(QUESTION_END) and not (bold and number):
-        return None  # an ordered list of steps is not a list of questions
-    answer = block_text(lines[start + 1:end], indent=marker.end())
+    if not question.endswith(QUESTION_END):
+        return None  # measured: "2. **filter:**" items are answers' lists, not questions
+    label, answer = unwrap_answer(block_text(lines[start + 1:end], indent=marker.end()))
     if not answer:
         return None
-    return Found(question, answer, Shape("bullet", number=number, bold=bold), start,
-                 range(start, end))
+    return Found(question, answer, Shape("bullet", number=number, label=label, bold=bold),
+                 start, range(start, end))
 
 
 BLOCK_READERS: Mapping[str, tuple[Callable[[Context, int], Read | None], ...]] = {
     "heading_open": (read_heading,),
-    "paragraph_open": (read_details, read_lines, read_bold),
+    "paragraph_open": (read_details, read_asked_details, read_lines, read_bold),
     "ordered_list_open": (read_heading_list,),
     "bullet_list_open": (read_heading_list,),
 }

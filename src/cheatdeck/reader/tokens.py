@@ -300,7 +300,11 @@ def _table(walk: _Walk, group: list[Token], start: int, end: int) -> None:
     if reading.info:
         walk.report("info", walk.pos(head_line), reading.info)
     if reading.kind != "cards":
-        walk.placed.update(walk.rep.origin[line] for line, _ in body)
+        # Every row is still accounted for, line by line (no silent drop), at info level.
+        table_line = walk.rep.origin[head_line]
+        for line, _ in body:
+            walk.report("info", walk.pos(line), f"no card from this row: its table (line "
+                        f"{table_line}) is {reading.kind}, for the site")
         walk.add_prose(start, end)
         return
     if reading.skip_first_column:
