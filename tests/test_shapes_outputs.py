@@ -1,7 +1,7 @@
 """Q&A shapes other than tables, through every output: check, JSON export, the deck in a real
 Anki import, the site's HTML and a real browser, and fmt (issue 19).
 
-The sheets are the reader fixtures ``tests/data/fixtures/shape-*.md`` (their models are pinned
+The sheets are the reader fixtures ``tests/data/fixtures/shapes/*.md`` (their models are pinned
 in the ``.expected`` files beside them); this module checks what each output makes of them.
 """
 
@@ -27,8 +27,8 @@ from cheatdeck.markdown import write_markdown
 from cheatdeck.model import Card, Library, Sheet
 from cheatdeck.reader import read_paths, read_text
 
-FIXTURES = DATA / "fixtures"
-SHAPES = sorted(FIXTURES.glob("shape-*.md"))
+FIXTURES = DATA / "fixtures" / "shapes"
+SHAPES = sorted(FIXTURES.glob("*.md"))
 T1 = 1_767_225_600
 ROOT_DECK = "Shapes"
 
@@ -82,7 +82,7 @@ def test_fmt_writes_every_card_back_in_its_shape(path: Path, tmp_path: Path) -> 
 
 
 def test_fmt_output_of_each_shape() -> None:
-    sheet = _library("shape-mixed.md").sheets[0]
+    sheet = _library("mixed.md").sheets[0]
     text = write_markdown(sheet)
     for chunk in (
         "| Question | Answer |\n| --- | --- |\n| What is a table row? | A card |",
@@ -101,14 +101,14 @@ def test_fmt_output_of_each_shape() -> None:
 
 def test_check_counts_every_shape_and_says_what_it_skipped(
         capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", str(FIXTURES / "shape-mixed.md")]) == 0
+    assert main(["check", str(FIXTURES / "mixed.md")]) == 0
     err = capsys.readouterr().err
     assert "checked 1 sheet(s), 2 section(s), 10 note(s), 11 card(s), 0 warning(s)" in err
-    assert main(["check", "--strict", str(FIXTURES / "shape-heading.md")]) == 0  # infos only
+    assert main(["check", "--strict", str(FIXTURES / "heading.md")]) == 0  # infos only
     err = capsys.readouterr().err
-    assert ("shape-heading.md:38:1: info: question heading with nothing under it: read as a "
+    assert ("heading.md:38:1: info: question heading with nothing under it: read as a "
             "heading, no card") in err
-    assert main(["check", str(FIXTURES / "tables-not-cards.md")]) == 0
+    assert main(["check", str(DATA / "fixtures" / "not-cards" / "tables-not-cards.md")]) == 0
     err = capsys.readouterr().err
     for line in ("tables-not-cards.md:9:1: info: every row links to a heading of this page: a "
                  "table of contents, not cards",
@@ -122,7 +122,7 @@ def test_check_counts_every_shape_and_says_what_it_skipped(
 
 def test_json_export_holds_block_answers_and_shapes(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["export", "--format", "json", str(FIXTURES / "shape-mixed.md")]) == 0
+    assert main(["export", "--format", "json", str(FIXTURES / "mixed.md")]) == 0
     data = json.loads(capsys.readouterr().out)
     cards = data["sheets"][0]["sections"][0]["cards"]
     assert [c["shape"]["form"] for c in cards] == [
@@ -130,7 +130,7 @@ def test_json_export_holds_block_answers_and_shapes(
     assert cards[7]["answer"] == '```python\nprint("highlighted")\n```'
     assert cards[2]["shape"] == {"form": "lines", "level": 0, "number": "", "label": "Q:",
                                  "bold": False}
-    assert Library.from_dict(data) == _library("shape-mixed.md")
+    assert Library.from_dict(data) == _library("mixed.md")
 
 
 # --- the deck, imported by real Anki ---------------------------------------------------------
@@ -200,7 +200,7 @@ def test_anki_renders_highlighted_code_readable_by_night(collection: Collection)
 
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_test_site(_library("shape-mixed.md", "shape-details.md"),
+    return build_test_site(_library("mixed.md", "details.md"),
                            tmp_path_factory.mktemp("shape-site"))
 
 

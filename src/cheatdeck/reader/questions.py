@@ -137,8 +137,10 @@ def split_question(text: str) -> tuple[str, str, bool]:
 
 def is_question(question: str, number: str) -> bool:
     """True when ``question`` (from :func:`split_question`) reads as a question: it ends in a
-    question mark or it is numbered."""
-    return bool(question) and (question.endswith(QUESTION_END) or bool(number))
+    question mark or it is numbered, and it holds a letter or digit (``## ???`` and ``## —``
+    are sections titled so, README "Titles and headings")."""
+    return any(ch.isalnum() for ch in question) and (question.endswith(QUESTION_END)
+                                                     or bool(number))
 
 
 def bold_question(line: str) -> tuple[str, str, str] | None:

@@ -89,7 +89,8 @@ class _Walk:
     def section(self, at: int) -> _SectionDraft:
         if not self.sections:
             # Intro text (badges, contents, a paragraph) before the first `##` is what nearly
-            # every real sheet has: a section named after the sheet, without a warning. Split a leading emoji off as a `##` heading would, so the canonical writer's
+            # every real sheet has: a section named after the sheet, without a warning (issue
+            # 19). Split a leading emoji off as a `##` heading would, so the canonical writer's
             # `## <emoji> <title>` reads back to this same section.
             emo = leading_emoji(self.title)
             self.sections.append(_SectionDraft(self.title[len(emo):].strip() or "General", emo,
@@ -344,7 +345,8 @@ def _qa_rows(walk: _Walk, header: list[str], names: list[str], head_line: int,
     draft = walk.section(head_line)
     follows_table = draft.prose is None and bool(draft.blocks) \
         and walk.rep.origin[head_line] not in walk.rep.repeated_headers \
-        and isinstance(draft.blocks[-1], Card) and draft.blocks[-1].kind == "qa"
+        and isinstance(draft.blocks[-1], Card) and draft.blocks[-1].kind == "qa" \
+        and not draft.blocks[-1].shape.is_block  # a block-shaped card is no table row
     labels = () if header[:2] == ["Question", "Answer"] else tuple(header[:2])
     for number, (line, cells) in enumerate(body):
         named = dict(zip(extra_cols, cells[2:], strict=False))  # a short row lacks some
