@@ -143,11 +143,23 @@ def is_question(question: str, number: str) -> bool:
                                                      or bool(number))
 
 
+_NUMBER_ONLY = re.compile(r"(?:Q(?:uestion)?\s?\d+|\d{1,4})[.):]?")
+"""A bold number alone: ``**Q1.**`` or ``**12.**`` in ``**Q1.** What…?``."""
+
+
 def bold_question(line: str) -> tuple[str, str, str] | None:
-    """``(question, number, tail)`` of a line starting with a bold question, else None."""
+    """``(question, number, tail)`` of a line starting with a bold question, else None.
+
+    ``**Q1.** What…?`` (only the number bold, the question after it: ending in ``?`` or
+    numbered ``Q…``) is a bold question too, numbered ``Q1.``, with no tail."""
     match = BOLD_LINE.fullmatch(line)
     if match is None:
         return None
+    text, tail = match.group("text").strip(), match.group("tail").strip()
+    if _NUMBER_ONLY.fullmatch(text) and tail and (tail.endswith(QUESTION_END)
+                                                   or text.startswith("Q")):
+        question = clean(tail)
+        return (question, text, "") if any(ch.isalnum() for ch in question) else None
     question, number, _ = split_question(match.group("text"))
     if not is_question(question, number):
         return None
