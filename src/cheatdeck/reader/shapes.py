@@ -382,10 +382,19 @@ def list_item_question(lines: list[str], group: list[Token], position: int) -> F
     if not question.endswith(QUESTION_END):
         return None  # measured: "2. **filter:**" items are answers' lists, not questions
     label, answer = unwrap_answer(block_text(lines[start + 1:end], indent=marker.end()))
-    if not answer:
+    if not answer or _only_questions(answer):
         return None
     return Found(question, answer, Shape("bullet", number=number, label=label, bold=bold),
                  start, range(start, end))
+
+
+def _only_questions(answer: str) -> bool:
+    """True when ``answer`` is only a list whose items are all questions (``- What is a
+    FROM?``): an outline of sub-questions with no answer, not the answer (measured on a
+    public sheet, where it made a card whose back was four questions)."""
+    items = answer.split("\n")
+    return all((m := ITEM_MARKER.match(item)) is not None
+               and split_question(item[m.end():])[0].endswith(QUESTION_END) for item in items)
 
 
 BLOCK_READERS: Mapping[str, tuple[Callable[[Context, int], Read | None], ...]] = {
