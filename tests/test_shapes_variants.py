@@ -16,14 +16,15 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA
+from deck_fixtures import deck_of
 from playwright.sync_api import Browser, expect
 from site_fixtures import build_test_site, launch_chromium, serve_directory
 
 import anki.collection  # noqa: F401  (before anki.scheduler: circular import, FIELD-NOTES)
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
-from cheatdeck.anki import build_package, write_apkg
+from cheatdeck.anki import write_apkg
 from cheatdeck.cli import main
-from cheatdeck.ids import section_anchors
+from cheatdeck.names import section_anchors
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Card, Library
 from cheatdeck.reader import read_paths
@@ -100,7 +101,7 @@ def variants() -> Library:
 def collection(variants: Library,
                tmp_path_factory: pytest.TempPathFactory) -> Iterator[Collection]:
     folder = tmp_path_factory.mktemp("anki-variants")
-    build = build_package(variants, root_deck="Variants", timestamp=T1)
+    build = deck_of(variants, root_deck="Variants", timestamp=T1)
     write_apkg(build, folder / "variants.apkg")
     col = Collection(str(folder / "collection.anki2"))
     col.import_anki_package(ImportAnkiPackageRequest(
