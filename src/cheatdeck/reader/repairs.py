@@ -18,7 +18,15 @@ from dataclasses import dataclass
 
 from cheatdeck.diagnostics import Diagnostic
 from cheatdeck.reader.cells import count_cells, has_pipe, is_delimiter_row, split_row
-from cheatdeck.reader.lines import ATX_ANY, FENCE, RepairedText, closing_fence, has_h1, leading_emoji
+from cheatdeck.reader.lines import (
+    ATX_ANY,
+    FENCE,
+    RepairedText,
+    closing_fence,
+    has_h1,
+    leading_emoji,
+)
+from cheatdeck.reader.questions import A_LINE, Q_LINE
 
 _BULLET = re.compile(r" {0,3}[-*+][ \t]+")
 _GOTCHA_START = re.compile(r" {0,3}[-*+][ \t]+[\"“]")
@@ -30,6 +38,8 @@ _HEADING_LIKE = re.compile(r"[ \t]*#{1,2}(?!#)")
 (`##TOKENS` needs a space; an indented one is code)."""
 _CONTAINER_START = re.compile(r" {0,3}(?:[-*+>]|\d{1,9}[.)])(?:[ \t]|$)")
 """A list item or blockquote line: its pipes belong to the container's own content."""
+_BLOCK_END = re.compile(r" {0,3}(?:#{1,6}(?:[ \t]|$)|(?:=+|-+|\*+|_+)[ \t]*$)")
+"""A line after which a new paragraph starts: an ATX heading, a setext underline, a rule."""
 _MAX_SECTION_LINE = 80
 """A plain emoji line longer than this is prose, not a section heading."""
 
@@ -63,6 +73,10 @@ class LineState:
     """The last bullet of the gotcha run is a gotcha (not a bullet question, whose answer lines
     continue it on purpose)."""
     pipe_run_end: int = 0
+    paragraph_start: bool = True
+    """The current line starts a paragraph (after a blank line, a heading or a rule)."""
+    paragraph_asks: bool = False
+    """The current paragraph started with a ``Q:`` line (its pairs are read one by one)."""
 
     @property
     def lineno(self) -> int:
@@ -84,6 +98,7 @@ class LineState:
         self.table_cols = 0
         self.awaiting_delimiter = False
         self.in_gotchas = False
+        self.paragraph_start = True
 
 
 RepairRule = Callable[[LineState, str], bool]
@@ -239,7 +254,27 @@ def run_in_gotchas(state: LineState, raw: str) -> bool:
     return True
 
 
+def question_run_in(state: LineState, raw: str) -> bool:
+    """A ``Q:``/``Question:`` line with its ``A:`` line right under it, run into a paragraph
+    that is not a Q&A pair (a paste that lost its blank line: ``ENTRYPOINT ["java"]`` then
+    ``Question: What is Docker Compose?``), starts a paragraph of its own: otherwise the answer
+    above runs on over it and the pair is lost in it (measured on a public sheet: 3 pairs)."""
+    starts = state.paragraph_start
+    state.paragraph_start = bool(_BLOCK_END.match(raw))
+    if starts:
+        state.paragraph_asks = Q_LINE.match(raw) is not None
+        return False
+    if state.paragraph_asks or not Q_LINE.match(raw) or not A_LINE.fullmatch(state.next_line):
+        return False
+    state.warn("a `Q:` line runs into the paragraph above; read as a new question",
+               "leave a blank line before each question")
+    state.out.add("", state.lineno)
+    state.paragraph_asks = True
+    return False
+
+
 REPAIRS: tuple[tuple[str, RepairRule], ...] = (
+    ("question_run_in", question_run_in),
     ("first_line_title", first_line_title),
     ("emoji_line_section", emoji_line_section),
     ("table_header", table_header),
