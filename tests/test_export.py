@@ -6,7 +6,6 @@ import json
 import os
 
 import pytest
-
 from conftest import DATA
 
 from cheatdeck.export import export_json

@@ -13,15 +13,15 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import anki.collection  # noqa: F401  (before anki.scheduler: circular import, FIELD-NOTES)
 import pytest
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from conftest import DATA
 from deck_fixtures import deck_of
 from playwright.sync_api import Browser, expect
 from site_fixtures import build_test_site, launch_chromium, serve_directory
 
-import anki.collection  # noqa: F401  (before anki.scheduler: circular import, FIELD-NOTES)
-from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
-from cheatdeck.anki import write_apkg
+from cheatdeck.anki import package_bytes
 from cheatdeck.cli import main
 from cheatdeck.ids import card_guid
 from cheatdeck.markdown import write_markdown
@@ -142,7 +142,7 @@ def collection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Collection]
     folder = tmp_path_factory.mktemp("anki")
     library = _library(*(p.name for p in SHAPES))
     build = deck_of(library, root_deck=ROOT_DECK, timestamp=T1)
-    write_apkg(build, folder / "shapes.apkg")
+    (folder / "shapes.apkg").write_bytes(package_bytes(build))
     col = Collection(str(folder / "collection.anki2"))
     col.import_anki_package(ImportAnkiPackageRequest(
         package_path=str(folder / "shapes.apkg"), options=ImportAnkiPackageOptions()))

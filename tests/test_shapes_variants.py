@@ -9,24 +9,25 @@ mixed sheet in source order, night mode) are in ``test_shapes_outputs.py``.
 
 from __future__ import annotations
 
+import html as html_module
 import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import anki.collection  # noqa: F401  (before anki.scheduler: circular import, FIELD-NOTES)
 import pytest
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from conftest import DATA
 from deck_fixtures import deck_of
 from playwright.sync_api import Browser, expect
 from site_fixtures import build_test_site, launch_chromium, serve_directory
 
-import anki.collection  # noqa: F401  (before anki.scheduler: circular import, FIELD-NOTES)
-from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
-from cheatdeck.anki import write_apkg
+from cheatdeck.anki import package_bytes
 from cheatdeck.cli import main
-from cheatdeck.names import section_anchors
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Card, Library
+from cheatdeck.names import section_anchors
 from cheatdeck.reader import read_paths
 
 SHAPES = DATA / "fixtures" / "shapes"
@@ -102,7 +103,7 @@ def collection(variants: Library,
                tmp_path_factory: pytest.TempPathFactory) -> Iterator[Collection]:
     folder = tmp_path_factory.mktemp("anki-variants")
     build = deck_of(variants, root_deck="Variants", timestamp=T1)
-    write_apkg(build, folder / "variants.apkg")
+    (folder / "variants.apkg").write_bytes(package_bytes(build))
     col = Collection(str(folder / "collection.anki2"))
     col.import_anki_package(ImportAnkiPackageRequest(
         package_path=str(folder / "variants.apkg"), options=ImportAnkiPackageOptions()))
@@ -149,6 +150,14 @@ def _placed(variants: Library) -> Iterator[tuple[str, str, Card]]:
                     yield f"{sheet.slug}/{section.slug}.html", anchor, card
 
 
+def _first_word(answer: str) -> str:
+    """The first word a reader sees of a block answer (of the code, for fenced code)."""
+    first = answer.split("\n")[0]
+    if first.startswith("```"):  # fenced code: its first line is the code's
+        first = answer.split("\n")[1]
+    return re.sub(r"[`*_>\[\]#]|^\d+\. |^- ", "", first).split()[0]
+
+
 def test_site_folds_every_block_answer_under_its_question(variants: Library,
                                                           site_dir: Path) -> None:
     placed = list(_placed(variants))
@@ -160,6 +169,8 @@ def test_site_folds_every_block_answer_under_its_question(variants: Library,
                           r'</summary>\s*<div class="cd-answer__body">\s*'
                           r'<div class="cd-answer__blocks">', html, re.DOTALL)
         assert match is not None, (page, anchor)
+        body = re.sub(r"<[^>]+>", "", html[match.end():html.index("</details>", match.end())])
+        assert _first_word(card.answer) in html_module.unescape(body), (page, anchor)
 
 
 @pytest.fixture(scope="module")
@@ -186,11 +197,7 @@ def test_chromium_shows_each_answer_folded_then_open(variants: Library, site_dir
             expect(body).to_be_hidden()
             answer.locator("summary").click()
             expect(body).to_be_visible()
-            first = card.answer.split("\n")[0]
-            if first.startswith("```"):  # fenced code: its first line is the code's
-                first = card.answer.split("\n")[1]
-            word = re.sub(r"[`*_>\[\]#]|^\d+\. |^- ", "", first).split()[0]
-            expect(body).to_contain_text(word)
+            expect(body).to_contain_text(_first_word(card.answer))
         page.close()
 
 

@@ -51,8 +51,8 @@ from cheatdeck.anki_notes import (
     field_checksum,
     sort_text,
 )
+from cheatdeck.code_css import code_css
 from cheatdeck.ids import FACT_MODEL_ID, QA_MODEL_ID, deck_id
-from cheatdeck.markup import code_css
 from cheatdeck.model import Media
 from cheatdeck.plan import NotePlan, PlannedNote
 
@@ -83,7 +83,7 @@ class CardStyle:
 
 def default_card_style() -> CardStyle:
     """Return the card style shipped in the package (``assets/card.css`` with the highlighted
-    code's CSS, :func:`cheatdeck.markup.code_css`; ``templates/anki/``)."""
+    code's CSS, :func:`cheatdeck.code_css.code_css`; ``templates/anki/``)."""
     package = files("cheatdeck")
     templates = package / "templates" / "anki"
     return CardStyle(

@@ -428,27 +428,3 @@ def make_cleaner() -> nh3.Cleaner:
 def _finish(rendered: str, cleaner: nh3.Cleaner) -> str:
     clean = cleaner.clean(rendered)
     return clean.replace("{", "&#123;").replace("}", "&#125;").strip()
-
-
-CODE_STYLES = ("default", "monokai")
-"""Pygments styles of highlighted code in cards: by day, and under Anki's night mode."""
-
-_NIGHT = (".nightMode", ".night_mode")
-"""Classes Anki puts on the card's ancestors in night mode (desktop/AnkiMobile, AnkiDroid)."""
-
-
-def code_css() -> str:
-    """Return the CSS for code blocks highlighted by :func:`make_parser` inside Anki cards.
-
-    Pygments' ``default`` style for the day and ``monokai`` (a dark background with light
-    tokens) under Anki's night-mode classes, so highlighted code stays readable in both; the
-    night rules come last and have the same specificity, so they win there. Only rules scoped
-    to ``.highlight`` are kept (Pygments adds global ``pre`` and line-number rules). The site
-    needs none:
-    MkDocs Material colours ``.highlight`` tokens with its own palette in both of its schemes.
-    """
-    day = HtmlFormatter(style=CODE_STYLES[0]).get_style_defs(".cd-card .highlight")
-    night = HtmlFormatter(style=CODE_STYLES[1]).get_style_defs(
-        [f"{mode} .cd-card .highlight" for mode in _NIGHT])
-    rules = [line for line in f"{day}\n{night}".split("\n") if ".highlight" in line]
-    return "/* Highlighted code (Pygments, generated) */\n" + "\n".join(rules) + "\n"
