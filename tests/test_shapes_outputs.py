@@ -207,8 +207,8 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_site_folds_block_answers_under_their_questions(site_dir: Path) -> None:
     page = (site_dir / "interview-mix" / "mixed.html").read_text(encoding="utf-8")
-    heading = re.search(r'<h3 class="cd-question" id="what-is-a-second-heading-question">.*?'
-                        r'</h3>\s*<details class="cd-answer cd-answer--qa">(.*?)</details>',
+    heading = re.search(r'<h2 class="cd-question" id="what-is-a-second-heading-question">.*?'
+                        r'</h2>\s*<details class="cd-answer cd-answer--qa">(.*?)</details>',
                         page, re.DOTALL)
     assert heading is not None
     assert '<div class="cd-answer__blocks">' in heading.group(1)

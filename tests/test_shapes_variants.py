@@ -164,7 +164,7 @@ def test_site_folds_every_block_answer_under_its_question(variants: Library,
     assert len(placed) == 68
     for page, anchor, card in placed:
         html = (site_dir / page).read_text(encoding="utf-8")
-        match = re.search(rf'<h3 class="cd-question" id="{re.escape(anchor)}">.*?</h3>\s*'
+        match = re.search(rf'<h2 class="cd-question" id="{re.escape(anchor)}">.*?</h2>\s*'
                           r'<details class="cd-answer cd-answer--qa">\s*<summary[^>]*>Answer'
                           r'</summary>\s*<div class="cd-answer__body">\s*'
                           r'<div class="cd-answer__blocks">', html, re.DOTALL)
