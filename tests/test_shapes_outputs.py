@@ -23,8 +23,10 @@ from site_fixtures import build_test_site, launch_chromium, serve_directory
 
 from cheatdeck.anki import package_bytes
 from cheatdeck.cli import main
+from cheatdeck.fragment_cache import FragmentCache
 from cheatdeck.ids import card_guid
 from cheatdeck.markdown import write_markdown
+from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Card, Library, Sheet
 from cheatdeck.reader import read_paths, read_text
 
@@ -197,6 +199,21 @@ def test_anki_renders_highlighted_code_readable_by_night(collection: Collection)
 
 
 # --- the site ---------------------------------------------------------------------------------
+
+
+def test_headings_in_a_block_move_to_a_top_level_keeping_their_distances() -> None:
+    # The site puts an answer's headings under its question (issue 20: no level skipped);
+    # the deck keeps them as written. A cached fragment of one placement never serves another.
+    source = "#### Example\n\nText.\n\n##### Deeper\n\n- item\n\n  ###### In a list\n"
+    cache = FragmentCache()
+    as_written = MarkupRenderer(cache=cache).block(source)
+    assert re.findall(r"<(h\d)>", as_written) == ["h4", "h5", "h6"]
+    moved = MarkupRenderer(cache=cache).block(source, top_heading=3)
+    assert re.findall(r"<(h\d)>", moved) == ["h3", "h4", "h5"]
+    assert "<h3>Example</h3>\n<p>Text.</p>\n<h4>Deeper</h4>" in moved
+    assert MarkupRenderer(cache=cache).block(source) == as_written
+    capped = MarkupRenderer().block("# One\n\n###### Six\n", top_heading=4)
+    assert re.findall(r"<(h\d)>", capped) == ["h4", "h6"]
 
 
 @pytest.fixture(scope="module")

@@ -173,6 +173,32 @@ def test_site_folds_every_block_answer_under_its_question(variants: Library,
         assert _first_word(card.answer) in html_module.unescape(body), (page, anchor)
 
 
+def _heading_levels(page: Path) -> list[int]:
+    """The heading levels of a built page's article, in document order."""
+    html = page.read_text(encoding="utf-8")
+    article = html[html.index("<article"):html.index("</article>")]
+    return [int(level) for level in re.findall(r"<h([1-6])\b", article)]
+
+
+def test_site_pages_skip_no_heading_level_with_headings_in_answers(variants: Library,
+                                                                 site_dir: Path) -> None:
+    # Issue 20: one h1 and no level skipped going down, on every page. A block answer may hold
+    # headings (#### under a ### question): on a section page they start at h3 under the h2
+    # question, in the print view at h4 under the h3 question, keeping their distances.
+    pages = sorted({page for page, _, _ in _placed(variants)}
+                   | {f"{sheet.slug}/_print.html" for sheet in variants.sheets})
+    levels = {page: _heading_levels(site_dir / page) for page in pages}
+    assert {page: found for page, found in levels.items()
+            if found[:1] != [1] or found.count(1) != 1
+            or any(b - a > 1 for a, b in zip(found, found[1:], strict=False))} == {}
+    assert levels["heading-subheading-in-answer/questions.html"] == [1, 2, 3]
+    section = (site_dir / "heading-subheading-in-answer/questions.html").read_text("utf-8")
+    assert "<h3>Example</h3>\n<p>The peer rebooted and lost its state.</p>" in section
+    printed = (site_dir / "heading-subheading-in-answer/_print.html").read_text("utf-8")
+    assert ('<div class="cd-answer__blocks">\n<p>One side has closed or crashed.</p>\n'
+            "<h4>Example</h4>") in printed
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with launch_chromium() as browser:

@@ -370,42 +370,63 @@ class MarkupRenderer:
         return html
 
     def _render(self, kind: Literal["inline", "block"], source: str, media_base: str,
-                math: MathMode) -> str:
+                math: MathMode, top_heading: int = 0) -> str:
         """Render through the persistent cache. A fragment without math is the same in every
         math mode, so it is cached under the mode ``""`` (and inline, kept in the mode-free
         memo): a build asks for the same keys whether the cache was warm or cold."""
         cache = self._cache
+        label = f"{kind}-h{top_heading}" if top_heading else kind  # headings moved: other HTML
         if cache is not None:
-            html = cache.get(FragmentCache.key(kind, "", source))
+            html = cache.get(FragmentCache.key(label, "", source))
             if html is not None:
                 if kind == "inline":
                     self._inline[source] = html
                 return html
-            if (html := cache.get(FragmentCache.key(kind, math, source))) is not None:
+            if (html := cache.get(FragmentCache.key(label, math, source))) is not None:
                 return html
         env = self._env(media_base, math)
         if kind == "inline":
             html = _finish(self._md.renderInline(source, env), self._cleaner)
         else:
-            html = _finish(self._md.render(source, env), self._cleaner)
+            tokens = self._md.parse(source, env)
+            if top_heading:
+                _move_headings(tokens, top_heading)
+            html = _finish(self._md.renderer.render(tokens, self._md.options, env), self._cleaner)
         mode_free = not env.get(_HAS_MATH)
         if cache is not None and not env.get(_HAS_IMAGE):  # an image's src depends on the page
-            cache.put(FragmentCache.key(kind, "" if mode_free else math, source), html)
+            cache.put(FragmentCache.key(label, "" if mode_free else math, source), html)
         if kind == "inline" and mode_free and not env.get(_HAS_IMAGE):
             self._inline[source] = html
         return html
 
-    def block(self, source: str, *, media_base: str = "", math: MathMode = "mathjax") -> str:
+    def block(self, source: str, *, media_base: str = "", math: MathMode = "mathjax",
+              top_heading: int = 0) -> str:
         """Render block Markdown (prose, an answer shown as paragraphs).
 
         Args:
             source: Markdown source of one or more blocks.
             media_base, math: as for :meth:`inline`.
+            top_heading: 0 keeps each heading's level as written; 2–6: the fragment's highest
+                heading gets that level and the others keep their distance below it (at most
+                ``<h6>``). An answer under a page's ``<h2>`` question starts at ``<h3>``, so
+                the page skips no heading level (WCAG 1.3.1, issue 20).
 
         Returns:
             An HTML fragment of block elements (``<p>``, ``<ul>``, highlighted ``<div>`` …).
         """
-        return self._render("block", source, media_base, math)
+        return self._render("block", source, media_base, math, top_heading)
+
+
+def _move_headings(tokens: list[Token], top: int) -> None:
+    """Give the headings of a parsed fragment levels from ``top`` down, keeping their
+    distances (``####``, ``#####`` under ``top=3``: ``<h3>``, ``<h4>``), at most ``<h6>``."""
+    levels = [int(token.tag[1]) for token in tokens if token.type == "heading_open"]
+    if not levels:
+        return
+    shift = top - min(levels)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
 
 
 SANITIZER_OPTIONS: dict[str, Any] = {

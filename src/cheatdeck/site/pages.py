@@ -142,12 +142,22 @@ class _Context:
             safe = self.markdown_cache[key] = Markup(for_markdown(self.inline(source, media_base)))
         return safe
 
-    def answer(self, card: Card, media_base: str = ROOT_MEDIA) -> str:
+    def answer(self, card: Card, media_base: str = ROOT_MEDIA, question_level: int = 2) -> str:
         """A card's answer as an HTML fragment: block HTML (paragraphs, lists, highlighted
-        code) for a block shape, inline HTML for a table row or gotcha."""
+        code) for a block shape, its headings one level below the question's
+        ``<h{question_level}>``; inline HTML for a table row or gotcha."""
         if card.shape.is_block:
-            return self.markup.block(card.answer, media_base=media_base, math="mathml")
+            return self.markup.block(card.answer, media_base=media_base, math="mathml",
+                                     top_heading=question_level + 1)
         return self.inline(card.answer, media_base)
+
+    def answer_html(self, card: Card, question_level: int) -> Markup:
+        """:meth:`answer` for a section page or the print view (images under ``../``), safe
+        through Python-Markdown; a row's answer through :meth:`section_html`, whose fragments
+        the other pages share."""
+        if not card.shape.is_block:
+            return self.section_html(card.answer)
+        return Markup(for_markdown(self.answer(card, SECTION_MEDIA, question_level)))
 
     def section_html(self, source: str) -> Markup:
         """:meth:`html` for a section page (one folder down: images under ``../``)."""
@@ -183,7 +193,7 @@ def _card(ctx: _Context, card: Card, anchor: str, heading_id: str) -> str:
         anchor=anchor,
         kind=card.kind,
         label=ctx.section_html(card.labels[1]) if card.labels else _ANSWER_LABELS[card.kind],
-        answer=Markup(for_markdown(ctx.answer(card, SECTION_MEDIA))),
+        answer=ctx.answer_html(card, question_level=2),
         block=card.shape.is_block,
         extra=ctx.section_html(card.extra_field) if card.extra_field else "",
         tags=tags,
@@ -206,11 +216,17 @@ def _table(ctx: _Context, table: FactTable, anchor: str, heading_id: str) -> str
     )
 
 
-def _prose(ctx: _Context, prose: Prose, anchor: str, heading_id: str) -> str:
+def _prose(ctx: _Context, prose: Prose, anchor: str, heading_id: str,
+           top_heading: int = 0) -> str:
+    # A heading in the prose (a topic over questions, a question with no answer) goes under
+    # the heading above it: the section page's h1, or the "Notes" h2 put before it; in the
+    # print view, the section's h2 (``top_heading=3``). Issue 20: no heading level skipped.
+    top = top_heading or (3 if heading_id else 2)
     return ctx.env.get_template("prose.md.j2").render(
         heading_id=heading_id,
         html=Markup(for_markdown(
-            ctx.markup.block(prose.text, media_base=SECTION_MEDIA, math="mathml")
+            ctx.markup.block(prose.text, media_base=SECTION_MEDIA, math="mathml",
+                             top_heading=top)
         )),
     )
 
@@ -242,7 +258,8 @@ def _print_card(ctx: _Context, card: Card, anchor: str) -> str:
         question=ctx.section_html(card.question),
         anchor=anchor,
         kind=card.kind,
-        answer=ctx.section_html(card.answer),
+        answer=ctx.answer_html(card, question_level=3),  # the print view's questions are h3
+        block=card.shape.is_block,
         extra=ctx.section_html(card.extra_field) if card.extra_field else "",
     )
 
@@ -264,6 +281,8 @@ def _print_page(ctx: _Context, sheet: Sheet) -> str:
             if isinstance(block, Card):
                 # "__" is never in a slug: ids stay unique across the sheet's sections.
                 text = _print_card(ctx, block, f"{section.slug}__{next(anchors)}")
+            elif isinstance(block, Prose):
+                text = _prose(ctx, block, "", "", top_heading=3)
             else:
                 text = _BLOCKS[type(block)](ctx, block, "", "")
             blocks.append(Markup(text.rstrip("\n")))
