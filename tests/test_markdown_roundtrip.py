@@ -85,6 +85,10 @@ def shaped_cards(draw: st.DrawFn, form: str) -> Card:
                       label=draw(answer_labels), bold=draw(st.booleans()))
     elif form == "lines":
         label = draw(labels)
+        if draw(st.booleans()):  # no A: line, the answer opens with "- answer: …"
+            opener = draw(st.sampled_from(["answer:", "Answer:", "**Answer:**"]))
+            answer = f"- {opener} {draw(words)}\n- {draw(words)}" + draw(
+                st.sampled_from(["", "\n\n" + answer]))
         shape = Shape("lines", label=label, bold="*" not in label and "_" not in label
                       and draw(st.booleans()))
     elif form == "heading":

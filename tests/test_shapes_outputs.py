@@ -99,6 +99,18 @@ def test_fmt_output_of_each_shape() -> None:
         assert chunk in text
 
 
+def test_fmt_keeps_an_answer_list_opened_by_answer_without_an_a_line() -> None:
+    # "Q1." then "- answer: …" bullets (a public sheet writes every answer so): fmt writes no
+    # "A1." line above the list, only the blank line Markdown wants before it.
+    sheet = _library("lines/answer-bullets.md").sheets[0]
+    text = write_markdown(sheet)
+    assert ("Q1. what's the difference between an image and a container?\n\n- \tanswer: an "
+            "image is the blueprint; a container is a running instance of it.\n- \twhy: shows "
+            "you know the lifecycle.\n\n⸻\n\nQ2. common mistakes in a Dockerfile?\n\n"
+            "- **Answer:**\n") in text
+    assert "A1." not in text and "A2." not in text
+
+
 # --- check and export ----------------------------------------------------------------------
 
 

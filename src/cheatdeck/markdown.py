@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from itertools import groupby
 
 from cheatdeck.model import Block, Card, FactTable, Prose, Section, Sheet
+from cheatdeck.reader.questions import ANSWER_ITEM
 
 _QA_EXTRA = (("Tags", "tags"), ("Extra", "extra"), ("ID", "id"))
 
@@ -112,6 +113,8 @@ def _lines(card: Card) -> str:
     shape = card.shape
     asked = f"{shape.label} {card.question}"
     question = f"**{asked}**" if shape.bold else asked
+    if ANSWER_ITEM.match(card.answer.split("\n", 1)[0]):  # "- answer: …" stands for "A:"
+        return f"{question}\n\n{card.answer}"
     label = _answer_label(shape.label)
     if _PLAIN_START.match(card.answer):
         return f"{question}\n{label} {card.answer}"
@@ -126,8 +129,6 @@ _SHAPE_WRITERS: dict[str, Callable[[Card], str]] = {
     "lines": _lines,
 }
 """Card shape form → its canonical Markdown (README "Format"); ``row`` cards share a table."""
-
-
 
 
 def _group_key(block: Block) -> object:

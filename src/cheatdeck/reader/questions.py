@@ -32,6 +32,14 @@ Q_LINE = re.compile(
 A_LINE = re.compile(
     r"[ ]{0,3}(?P<open>\*\*|__)?(?:A|Answer)(?:\s?\d+)?\s?[:.](?(open)(?P=open))(?:[ \t]+|$)"
     r"(?P<rest>.*)")
+ANSWER_ITEM = re.compile(
+    r"[ ]{0,3}[-*+][ \t]+(?P<open>\*\*|__)?answer[ \t]*:(?(open)(?P=open))(?:[ \t]|$)",
+    re.IGNORECASE)
+"""A bullet that opens an answer's list: ``- answer: …`` (also ``- **Answer:**``); under a
+``Q1.`` line it stands for the ``A:`` line (measured: a public sheet wrote every answer so)."""
+DASH_RULE = re.compile(r"[ ]{0,3}[\u2014\u2015\u2E3A\u2E3B\u2500\u2501]+[ \t]*")
+"""A line of only long dashes (``⸻``, ``——``, ``───``): a rule its author wrote between
+questions, which Markdown does not read as a thematic break (only ``---``, ``***``, ``___``)."""
 DETAILS_START = re.compile(r"[ ]{0,3}<details\b", re.IGNORECASE)
 ITEM_MARKER = re.compile(r"[ ]{0,3}(?P<marker>[-*+]|(?P<number>\d{1,9}[.)]))(?:[ \t]+|$)")
 
@@ -98,9 +106,9 @@ class Context:
 
     def starts_question(self, index: int) -> bool:
         """True if block ``index`` ends the run-on answer of a bold or Q:/A: question: a
-        heading, a thematic break, a paragraph opening a bold, Q:/A: or details question, a
-        question paragraph right above a ``<details>`` (its folded answer), or a
-        ``1. ### …`` list."""
+        heading, a thematic break (also a paragraph that is one :data:`DASH_RULE` line), a
+        paragraph opening a bold, Q:/A: or details question, a question paragraph right above
+        a ``<details>`` (its folded answer), or a ``1. ### …`` list."""
         if index not in self._question_starts:
             opener, group = self.blocks[index]
             if opener.type in ("heading_open", "hr"):
@@ -108,6 +116,7 @@ class Context:
             elif opener.type == "paragraph_open":
                 first = self.lines[(opener.map or (0, 0))[0]]
                 starts = bool(DETAILS_START.match(first) or Q_LINE.match(first)
+                              or DASH_RULE.fullmatch(group[1].content)
                               or bold_question(first) is not None
                               or self._above_details(index, group))
             else:

@@ -43,6 +43,7 @@ from cheatdeck.reader.details import read_asked_details, read_details, unwrap_an
 from cheatdeck.reader.normalize import block_text, clean
 from cheatdeck.reader.questions import (
     A_LINE,
+    ANSWER_ITEM,
     ITEM_MARKER,
     Q_LINE,
     QUESTION_END,
@@ -190,8 +191,9 @@ def _a_line(line: str) -> re.Match[str] | None:
 
 def read_lines(ctx: Context, index: int) -> Read | None:
     """Read ``Q: …`` / ``A: …`` pairs (also ``Q.``/``A.``, ``Question:``/``Answer:``, bold,
-    numbered); a pair's answer runs on over the following blocks. A ``Q:`` with no ``A:`` line
-    (in its paragraph or as the next paragraph) is read with an empty answer."""
+    numbered); a pair's answer runs on over the following blocks. The ``A:`` line may be the
+    next paragraph, or a list opened by ``- answer: …`` (the list is the answer's start). A
+    ``Q:`` with neither is read with an empty answer."""
     parts = _split_paragraph(ctx, index, lambda line: Q_LINE.match(line) is not None)
     if parts is None:
         return None
@@ -209,11 +211,15 @@ def read_lines(ctx: Context, index: int) -> Read | None:
         answer_at = next((line for line in range(head + 1, stop) if _a_line(ctx.lines[line])),
                          None)
         last_part = position == len(parts) - 1
-        if answer_at is None and last_part and index + 1 < ctx.stop \
-                and ctx.blocks[index + 1][0].type == "paragraph_open":
+        listed = False  # the answer is a list opened by "- answer: …" (kept in the answer)
+        if answer_at is None and last_part and index + 1 < ctx.stop:
             candidate = span(ctx.blocks[index + 1][1])[0]
-            if _a_line(ctx.lines[candidate]) and Q_LINE.match(ctx.lines[candidate]) is None:
+            follower = ctx.blocks[index + 1][0].type
+            if follower == "paragraph_open" and _a_line(ctx.lines[candidate]) \
+                    and Q_LINE.match(ctx.lines[candidate]) is None:
                 answer_at, end = candidate, index + 2
+            elif follower == "bullet_list_open" and ANSWER_ITEM.match(ctx.lines[candidate]):
+                answer_at, end, listed = candidate, index + 2, True
         question = clean(" ".join([rest, *ctx.lines[head + 1:answer_at or stop]]))
         if answer_at is None and position == 0 and bold_question(ctx.lines[head]):
             return None  # "**Q3: Why…?**" then a paragraph: a numbered bold question
@@ -225,10 +231,14 @@ def read_lines(ctx: Context, index: int) -> Read | None:
         if last_part:
             end = _run_on(ctx, end - 1)
             last = max(stop, span(ctx.blocks[end - 1][1])[1])
-        a = _a_line(ctx.lines[answer_at])
+        a = None if listed else _a_line(ctx.lines[answer_at])
         first = (a.group("rest") if a else "").strip()
-        body = [first, *ctx.lines[answer_at + 1:last]] if first \
-            else ctx.lines[answer_at + 1:last]
+        if listed:
+            body = ctx.lines[answer_at:last]
+        elif first:
+            body = [first, *ctx.lines[answer_at + 1:last]]
+        else:
+            body = ctx.lines[answer_at + 1:last]
         found.append(Found(question, block_text(body), Shape("lines", label=label, bold=bold),
                            head, range(head, last)))
     return Read(found, end)
