@@ -36,9 +36,11 @@ ROOT = "Root"
 ALIBI_ROW = "| What is ALiBi? | Linear biases on attention scores |  |\n"
 
 
-def library(text: str = SHEET) -> Library:
+def library(text: str = SHEET, *, warned: str = "") -> Library:
+    """The sheet's model; ``warned``: the one warning the text is meant to give, if any."""
     sheet, diagnostics = read_text(text, path="sheet.md")
-    assert sheet is not None and not diagnostics, diagnostics
+    assert sheet is not None, diagnostics
+    assert all(warned and warned in d.message for d in diagnostics), diagnostics
     return Library((sheet,))
 
 
@@ -224,6 +226,106 @@ def test_moving_a_question_to_another_section_keeps_its_guid_and_takes_the_new_t
     note = next(n for n in ids.notes if n.guid == moved.guid)
     assert note.tags == ("cheatdeck::ledger-sheet::tokens", "qa")
     assert note.deck == "Root::Ledger Sheet::TOKENS"
+
+
+
+def _guid_in(plan: NotePlan, question: str, section: str) -> str:
+    [guid] = [n.guid for n in plan.notes
+              if n.text == question and n.section == section and not n.retired]
+    return guid
+
+
+def _own_guids(text: str) -> dict[tuple[str, str], str]:
+    """Each card's own GUID (ids.card_guid), by (section slug, question)."""
+    [sheet] = library(text, warned=TWICE).sheets
+    return {(section.slug, card.question): card_guid(sheet, card)
+            for section in sheet.sections for card in section.cards}
+
+
+TWICE = "is also asked in section"
+BPE_ROW = "| What is BPE? | Byte Pair Encoding: merges frequent character pairs |\n"
+BPE_IN_EMBEDDINGS = (ALIBI_ROW, ALIBI_ROW + "| What is BPE? | Merges byte pairs |  |\n")
+
+
+def test_a_question_asked_in_a_second_section_keeps_its_note_in_the_first() -> None:
+    ledger = first_ledger()
+    text = edited(BPE_IN_EMBEDDINGS)
+    plan = resolve(library(text, warned=TWICE), ledger, timestamp=T2)
+    assert _guid_in(plan, "What is BPE?", "tokens") == entry(ledger, "What is BPE?").guid
+    assert _guid_in(plan, "What is BPE?", "embeddings") == _own_guids(text)[
+        ("embeddings", "What is BPE?")]
+    assert (plan.reworded, retired(plan)) == ((), ())
+    later = resolve(library(text, warned=TWICE), plan.ledger(), timestamp=T3)  # stable from then on
+    assert later.ledger().dumps() == plan.ledger().dumps()
+
+
+@pytest.mark.parametrize("removed, kept", [("tokens", "embeddings"), ("embeddings", "tokens")])
+def test_a_question_left_in_one_of_two_sections_keeps_that_sections_note(
+        removed: str, kept: str) -> None:
+    both = edited(BPE_IN_EMBEDDINGS)
+    ledger = resolve(library(both, warned=TWICE), Ledger(), timestamp=T1).ledger()
+    own = _own_guids(both)
+    text = (edited((BPE_ROW, "")) if removed == "tokens" else SHEET)
+    if removed == "tokens":
+        text = text.replace(*BPE_IN_EMBEDDINGS)
+    plan = resolve(library(text, warned=TWICE), ledger, timestamp=T2)
+    assert _guid_in(plan, "What is BPE?", kept) == own[(kept, "What is BPE?")]
+    assert [(e.section, e.guid) for e in retired(plan)] == [(removed, own[(removed, "What is BPE?")])]
+    assert plan.reworded == ()
+
+
+def test_a_question_asked_in_two_sections_is_never_a_rewording() -> None:
+    # ALiBi, in EMBEDDINGS, is asked in TOKENS (an earlier section) too, with the answer of a
+    # question deleted there: the EMBEDDINGS note keeps its GUID, the new one has its own, the
+    # deleted question retires (no "same answer" match across what tells the two apart).
+    ledger = first_ledger()
+    text = edited(("| Why not use word-level tokens? |", "| What is ALiBi? |"))
+    plan = resolve(library(text, warned=TWICE), ledger, timestamp=T2)
+    assert _guid_in(plan, "What is ALiBi?", "embeddings") == entry(ledger, "What is ALiBi?").guid
+    assert _guid_in(plan, "What is ALiBi?", "tokens") == _own_guids(text)[
+        ("tokens", "What is ALiBi?")]
+    assert plan.reworded == ()
+    assert [e.question for e in retired(plan)] == ["Why not use word-level tokens?"]
+
+
+def test_a_question_named_like_a_deleted_fact_row_is_a_new_note() -> None:
+    # A fact note is a cloze of another note type: a Q&A card never continues it.
+    ledger = first_ledger()
+    text = edited(("| GPT-2 small | 124M | 12 |\n", "| GPT-2 XL | 1.5B | 48 |\n"),
+                  (BPE_ROW, BPE_ROW + "| GPT-2 small | The 124M-parameter GPT-2 |\n"))
+    plan = resolve(library(text, warned=TWICE), ledger, timestamp=T2)
+    assert _guid_in(plan, "GPT-2 small", "tokens") == _own_guids(text)[("tokens", "GPT-2 small")]
+    assert [(e.kind, e.question) for e in retired(plan)] == [("fact", "GPT-2 small")]
+    assert plan.reworded == ()
+
+
+def test_a_continued_entry_is_not_matched_again_as_a_rewording() -> None:
+    # After "What is BPE?" became "Explain byte-level BPE" (matched once, recorded), a new
+    # question with BPE's answer is a new note: the entry already continues the reworded card.
+    ledger = first_ledger()
+    reworded = edited(("| What is BPE? |", "| Explain byte-level BPE |"))
+    second = resolve(library(reworded, warned=TWICE), ledger, timestamp=T2).ledger()
+    text = reworded.replace("| About 1333 tokens |\n", "| About 1333 tokens |\n"
+                            "| Define BPE | Byte Pair Encoding: merges frequent character pairs |\n")
+    plan = resolve(library(text, warned=TWICE), second, timestamp=T3)
+    assert _guid_in(plan, "Explain byte-level BPE", "tokens") == entry(ledger, "What is BPE?").guid
+    assert _guid_in(plan, "Define BPE", "tokens") == _own_guids(text)[("tokens", "Define BPE")]
+    assert (plan.reworded, retired(plan)) == ((), ())
+
+
+
+def test_a_reworded_question_moved_to_another_section_keeps_its_guid() -> None:
+    # The ledger records the rewording under the old GUID; a later build that also moves the
+    # question continues that entry from the other section.
+    ledger = first_ledger()
+    reworded = edited(("| What is BPE? |", "| Explain byte-level BPE |"))
+    second = resolve(library(reworded), ledger, timestamp=T2).ledger()
+    row = "| Explain byte-level BPE | Byte Pair Encoding: merges frequent character pairs |"
+    moved = reworded.replace(row + "\n", "").replace(ALIBI_ROW, ALIBI_ROW + row + "  |\n")
+    plan = resolve(library(moved), second, timestamp=T3)
+    assert _guid_in(plan, "Explain byte-level BPE", "embeddings") == entry(ledger,
+                                                                          "What is BPE?").guid
+    assert (plan.reworded, retired(plan)) == ((), ())
 
 
 # --- retiring -----------------------------------------------------------------------------------

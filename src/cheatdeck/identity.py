@@ -7,13 +7,16 @@ A note's own GUID hashes its sheet and question (``ids.py``). Against the ledger
 2. whose own GUID the ledger knows: keeps it;
 3. whose question is, up to :func:`~cheatdeck.model.question_key`, the recorded question of a
    ledger entry of the same sheet that no card claims (no ``ID``, not a fact row): that entry's
-   GUID, silently: it is a rewording matched by an earlier build, not a new one, so it is not
-   reported again;
+   GUID, silently (a rewording matched by an earlier build, or a question that was asked in two
+   sections and now is in one, or the reverse: not reported again). An entry of the card's own
+   section is preferred; a question asked in two sections (``Card.scope``) continues only the
+   entry of its own section, so each of the two notes keeps its own history;
 4. otherwise it is offered to :func:`~cheatdeck.ledger_match.match_rewordings` against the sheet's
    entries still unclaimed; a match keeps the old GUID and is reported.
 
-Fact rows and questions asked in two sections of a sheet (``Card.scope``) keep their own GUID
-(no rewording match). ``--new-identity`` questions skip 3 and 4.
+Fact rows and questions asked in two sections are never matched as rewordings (rule 4): a fact
+row is identified by its subject, a scoped question by its section, which a wording comparison
+cannot see. ``--new-identity`` questions skip 3 and 4.
 """
 
 from __future__ import annotations
@@ -72,23 +75,37 @@ def assign_guids(library: Library, ledger: Ledger,
     for sheet in library.sheets:
         orphans = [e for e in ledger.entries if e.sheet == sheet.slug and e.guid not in claimed
                    and not e.id and e.kind != "fact"]
-        by_key: dict[str, LedgerEntry] = {}
+        by_key: dict[str, list[LedgerEntry]] = {}
         for orphan in orphans:
-            by_key.setdefault(question_key(orphan.question), orphan)
+            by_key.setdefault(question_key(orphan.question), []).append(orphan)
         candidates = []
-        for card in sheet.cards:
-            own = card_guid(sheet, card)
-            if card.id or card.scope or own in known or card.key in forced:
-                # A question asked in two sections (``scope``) is told apart by its section,
-                # which a rewording match cannot see: it keeps its own GUID.
-                continue
-            continued = by_key.pop(card.key, None)
-            if continued is not None:
-                overrides[own] = continued.guid
-            else:
-                candidates.append(Candidate(own, card.question, card.answer))
+        for section in sheet.sections:
+            for card in section.cards:
+                own = card_guid(sheet, card)
+                if card.id or own in known or card.key in forced:
+                    continue
+                continued = _continued(by_key.get(card.key, []), section.slug,
+                                       same_section_only=bool(card.scope))
+                if continued is not None:
+                    overrides[own] = continued.guid
+                elif not card.scope:
+                    candidates.append(Candidate(own, card.question, card.answer))
         taken = set(overrides.values())
         for match in match_rewordings(candidates, [o for o in orphans if o.guid not in taken]):
             overrides[match.new_guid] = match.old_guid
             reworded.append(match)
     return Identities(overrides, tuple(reworded))
+
+
+def _continued(entries: list[LedgerEntry], section: str, *,
+               same_section_only: bool) -> LedgerEntry | None:
+    """Take (remove and return) the entry a card continues under rule 3, or ``None``.
+
+    ``entries``: the unclaimed entries with the card's question key, in ledger order. The one
+    recorded in ``section`` wins; otherwise the first in ledger order (a question moved out of
+    two sections into a third: either history is as good), unless ``same_section_only``.
+    """
+    for index, entry in enumerate(entries):
+        if entry.section == section:
+            return entries.pop(index)
+    return entries.pop(0) if entries and not same_section_only else None
