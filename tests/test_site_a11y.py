@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -44,6 +45,7 @@ PAGES = [
     "404.html",
 ]
 SCHEMES = ["light", "dark"]
+NOON = datetime(2026, 6, 1, 12, tzinfo=UTC)
 WIDTHS = [1280, 390]
 
 
@@ -86,9 +88,14 @@ def axe_script() -> str:
     return script
 
 
-def _page(browser: Browser, scheme: str, width: int) -> Page:
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    return context.new_page()
+def _page(browser: Browser, scheme: str, width: int, *, at: datetime | None = None) -> Page:
+    """A new page; ``at``: a fixed clock (UTC) for what depends on the study day."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme,
+                                  timezone_id="UTC")
+    page = context.new_page()
+    if at is not None:
+        page.clock.set_fixed_time(at)
+    return page
 
 
 def _serious(page: Page, axe_script: str) -> list[str]:
@@ -322,8 +329,8 @@ EMBEDDINGS_SECOND = "What's the difference between token and positional embeddin
 
 
 def _quiz(browser: Browser, base: str, scope: str = f"{SHEET}/embeddings", *,
-          browse: bool = False) -> Page:
-    page = _page(browser, "light", 1280)
+          browse: bool = False, at: datetime | None = None) -> Page:
+    page = _page(browser, "light", 1280, at=at)
     page.goto(f"{base}quiz.html#{scope}", wait_until="load")
     if browse:
         page.get_by_role("button", name="Browse all").focus()
@@ -349,7 +356,9 @@ def test_enter_follows_links_on_the_quiz_page(browser: Browser, base: str) -> No
 
 
 def test_quiz_by_keyboard_alone_with_every_card_announced(browser: Browser, base: str) -> None:
-    page = _quiz(browser, base)
+    # At noon: the study day starts at 04:00, so a card graded Good just before 04:00 would fall
+    # due after the day boundary and no longer count in "N left today".
+    page = _quiz(browser, base, at=NOON)
     status = page.locator("#cd-quiz-status")
     expect(status).to_have_attribute("role", "status")
     expect(page.locator("#cd-quiz-count")).not_to_have_attribute("aria-live", "polite")  # one voice
