@@ -43,6 +43,9 @@ HOSTILE: dict[str, tuple[Callable[[int], str], int]] = {
     "pipes on one line": (lambda n: HEAD + "| q | " + "|" * n + "\n", 100_000),
     "pipes in a header": (lambda n: "# S\n\n## A\n\n" + "|" * n + "\n" + "|-" * n + "\n"
                           + "| a |\n" * 100, 100_000),
+    "unknown Q&A columns": (lambda n: "# S\n\n## A\n\n| Question | Answer | "
+                            + " | ".join(f"c{i}" for i in range(n // 8)) + " |\n|---|---|"
+                            + "---|" * (n // 8) + "\n| q | a |\n", 100_000),
     "escaped pipes": (lambda n: HEAD + "| q | " + "\\|" * (n // 2) + " |\n", 100_000),
     "nested emphasis": (lambda n: HEAD + "| q | " + "*" * (n // 2) + "a" + "*" * (n // 2)
                         + " |\n", 50_000),

@@ -17,6 +17,9 @@ EXPECTED: dict[str, tuple[int, int, list[str], int]] = {
     "pipes on one line": (0, 0, ["h.md:7:1 warning", "h.md:7:8 error"], 2),
     "pipes in a header": (0, 1, ["h.md:6:1 warning", "h.md:7:1 warning", "h.md:8:1 warning"],
                           101),
+    # One warning per unknown column, at the column's own cell: "c0" is at col 23.
+    "unknown Q&A columns": (1, 0, ["h.md:5:23 warning", "h.md:5:28 warning", "h.md:5:33 warning"],
+                            GROWTH_N // 2),
     "escaped pipes": (1, 0, [], 0),
     "nested emphasis": (1, 0, [], 0),
     "open brackets": (1, 0, [], 0),

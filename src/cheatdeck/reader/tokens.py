@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -326,8 +327,9 @@ def _table(walk: _Walk, group: list[Token], start: int, end: int) -> None:
 def _qa_rows(walk: _Walk, header: list[str], names: list[str], head_line: int,
              body: list[tuple[int, list[str]]]) -> None:
     extra_cols = names[2:]
+    counts = Counter(extra_cols)  # not list.count per column: a hostile header has 10⁵ cells
     repeated = sorted({header[i + 2] for i, n in enumerate(extra_cols)
-                       if extra_cols.count(n) > 1 or n in QA_FRONT_LABELS + QA_BACK_LABELS})
+                       if counts[n] > 1 or n in QA_FRONT_LABELS + QA_BACK_LABELS})
     if repeated:
         walk.report("error", walk.pos(head_line),
                     f"repeated Q&A column(s): {', '.join(repeated)}",
@@ -335,8 +337,9 @@ def _qa_rows(walk: _Walk, header: list[str], names: list[str], head_line: int,
         _rows_not_read(walk, head_line, body)
         return
     unknown = [i + 2 for i, n in enumerate(extra_cols) if n not in QA_EXTRA_COLUMNS]
+    head_cells = split_row(walk.rep.lines[head_line]) if unknown else []  # once, not per column
     for index in unknown:
-        walk.report("warning", _cell_pos(walk, head_line, index, len(header)),
+        walk.report("warning", _cell_pos(walk, head_line, head_cells, index, len(header)),
                     f"unknown Q&A column {header[index]!r}: "
                     f"kept in the Extra field as `{header[index]}: …`",
                     "after `Question | Answer` the known columns are Tags, Extra and ID")
@@ -358,9 +361,10 @@ def _qa_rows(walk: _Walk, header: list[str], names: list[str], head_line: int,
         walk.add(card, line)
 
 
-def _cell_pos(walk: _Walk, out_line: int, index: int, width: int) -> SourcePos:
-    """Where cell ``index`` of a table row starts (the row's start inside a container)."""
-    cells = split_row(walk.rep.lines[out_line])
+def _cell_pos(walk: _Walk, out_line: int, cells: list[tuple[str, int]], index: int,
+              width: int) -> SourcePos:
+    """Where cell ``index`` of a table row starts (the row's start inside a container);
+    ``cells``: ``split_row`` of that row."""
     if len(cells) != width:
         return walk.pos(out_line)
     return walk.pos(out_line, walk.rep.col[out_line] + cells[index][1] - 1)
