@@ -23,9 +23,6 @@ unchanged page's conversion from ``build/.cheatdeck/pages.json``:
 from __future__ import annotations
 
 import hashlib
-import json
-import sys
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +33,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 
-from cheatdeck.files import write_atomic
+from cheatdeck.site.cache_file import read_pages, versions, write_pages
 
 PAGE_CACHE_FILE = "pages.json"
 """The cache's name inside the work folder (:data:`cheatdeck.work_folder.WORK_DIR`)."""
@@ -46,13 +43,7 @@ _LIBRARIES = ("mkdocs", "markdown", "mkdocs-material", "pymdown-extensions")
 
 
 def _versions() -> str:
-    found = [f"python {sys.version}", f"format {_FORMAT}"]
-    for library in _LIBRARIES:
-        try:
-            found.append(f"{library} {version(library)}")
-        except PackageNotFoundError:
-            found.append(f"{library} missing")
-    return "\n".join(found)
+    return versions(_FORMAT, _LIBRARIES)
 
 
 def toc_tokens(items: list[AnchorLink]) -> list[dict[str, Any]]:
@@ -83,14 +74,7 @@ class PageCache(BasePlugin[LegacyConfig]):  # type: ignore[no-untyped-call]  # M
     @classmethod
     def load(cls, path: Path) -> PageCache:
         """Read the cache at ``path``; an empty one if it is missing, unreadable or malformed."""
-        try:
-            data = json.loads(path.read_bytes())
-        except (OSError, ValueError):
-            return cls()
-        if not isinstance(data, dict) or data.get("versions") != _versions() or \
-                not isinstance(data.get("pages"), dict):
-            return cls()
-        return cls({k: v for k, v in data["pages"].items() if isinstance(v, dict)})
+        return cls(read_pages(path, _versions(), lambda v: isinstance(v, dict)))
 
     def save(self, path: Path) -> None:
         """Write the conversions of this build's pages atomically (nothing when unchanged).
@@ -100,9 +84,7 @@ class PageCache(BasePlugin[LegacyConfig]):  # type: ignore[no-untyped-call]  # M
         """
         if self._used.keys() == self._old.keys():
             return
-        text = json.dumps({"versions": _versions(), "pages": self._used}, ensure_ascii=False,
-                          separators=(",", ":"))
-        write_atomic(path, text.encode("utf-8"))
+        write_pages(path, _versions(), self._used)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         """Fix what every page's key shares: the configuration a conversion reads, the docs

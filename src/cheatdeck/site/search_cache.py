@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from collections.abc import Callable
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +25,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.pages import Page
 
-from cheatdeck.files import write_atomic
+from cheatdeck.site.cache_file import read_pages, versions, write_pages
 from cheatdeck.site.page_cache import toc_tokens
 
 SEARCH_CACHE_FILE = "search.json"
@@ -38,13 +36,7 @@ _LIBRARIES = ("mkdocs", "mkdocs-material", "jieba")
 
 
 def _versions() -> str:
-    found = [f"python {sys.version}", f"format {_FORMAT}"]
-    for library in _LIBRARIES:
-        try:
-            found.append(f"{library} {version(library)}")
-        except PackageNotFoundError:
-            found.append(f"{library} missing")
-    return "\n".join(found)
+    return versions(_FORMAT, _LIBRARIES)
 
 
 class SearchCache(BasePlugin[LegacyConfig]):  # type: ignore[no-untyped-call]  # MkDocs' own
@@ -65,15 +57,7 @@ class SearchCache(BasePlugin[LegacyConfig]):  # type: ignore[no-untyped-call]  #
     @classmethod
     def load(cls, path: Path) -> SearchCache:
         """Read the cache at ``path``; an empty one if it is missing, unreadable or malformed."""
-        try:
-            data = json.loads(path.read_bytes())
-        except (OSError, ValueError):
-            return cls()
-        if not isinstance(data, dict) or data.get("versions") != _versions() or \
-                not isinstance(data.get("pages"), dict):
-            return cls()
-        return cls({k: v for k, v in data["pages"].items()
-                    if isinstance(v, list) and all(isinstance(e, dict) for e in v)})
+        return cls(read_pages(path, _versions(), lambda v: isinstance(v, list) and all(isinstance(e, dict) for e in v)))
 
     def save(self, path: Path) -> None:
         """Write the entries of this build's pages atomically (nothing when unchanged).
@@ -83,9 +67,7 @@ class SearchCache(BasePlugin[LegacyConfig]):  # type: ignore[no-untyped-call]  #
         """
         if self._used.keys() == self._old.keys():
             return
-        text = json.dumps({"versions": _versions(), "pages": self._used}, ensure_ascii=False,
-                          separators=(",", ":"))
-        write_atomic(path, text.encode("utf-8"))
+        write_pages(path, _versions(), self._used)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Wrap the search index of this build (made by the search plugin's ``on_config``)."""
