@@ -184,6 +184,15 @@ def test_ambiguous_matches_match_nothing() -> None:
     assert [(m.old_guid, m.rule) for m in best] == [("cdold0", "similar question")]
 
 
+def test_nothing_to_pair_matches_nothing() -> None:
+    """A first build (no ledger entry) or no new question: no pair, whatever the questions."""
+    orphan = LedgerEntry("cdold", "s", "x", "qa", "What is a?", "Yes", (), (), "S", "X", T1, "")
+    assert match_rewordings([Candidate("cdnew", "What is a?", "Yes")], []) == []
+    assert match_rewordings([], [orphan]) == []
+    assert [m.rule for m in match_rewordings([Candidate("cdnew", "What is a?", "Yes")],
+                                             [orphan])] == ["same answer"]
+
+
 def test_new_identity_refuses_the_match() -> None:
     lib = library(edited(("| What is BPE? |", "| Explain byte-level BPE |")))
     ids = resolve(lib, first_ledger(), timestamp=T2, new_identity=("explain byte-level bpe",))

@@ -87,6 +87,8 @@ def match_rewordings(candidates: Sequence[Candidate],
         The pairs, rule-1 pairs first, each in candidate order; each candidate and each orphan
         in at most one pair.
     """
+    if not candidates or not orphans:  # nothing to pair (every first build): skip the scoring
+        return []
     matches = list(_same_answer(candidates, orphans))
     used_new = {m.new_guid for m in matches}
     used_old = {m.old_guid for m in matches}
