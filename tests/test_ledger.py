@@ -202,6 +202,17 @@ def test_new_identity_refuses_the_match() -> None:
         resolve(lib, first_ledger(), timestamp=T2, new_identity=("What is BPF?",))
 
 
+def test_new_identity_on_a_first_build() -> None:
+    """No ledger yet: every card has its own GUID; --new-identity still names a real question."""
+    lib = library()
+    plan = resolve(lib, Ledger(), timestamp=T1, new_identity=("what is bpe",))
+    assert plan.overrides == {} and plan.reworded == ()
+    assert [n.guid for n in plan.notes if n.note_type == "qa"] == [
+        card_guid(lib.sheets[0], c) for c in lib.sheets[0].cards]
+    with pytest.raises(LedgerError, match="--new-identity: no such question: what is bpf"):
+        resolve(lib, Ledger(), timestamp=T1, new_identity=("What is BPF?",))
+
+
 def test_explicit_id_survives_rewording_question_and_answer() -> None:
     lib = library(edited(("| What is RoPE? | Rotary position embeddings | rope |",
                           "| Explain rotary embeddings | Rotate q and k by position | rope |")))

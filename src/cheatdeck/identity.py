@@ -62,9 +62,11 @@ def assign_guids(library: Library, ledger: Ledger,
         LedgerError: a ``new_identity`` question is not a question of the library.
     """
     forced = {question_key(q) for q in new_identity}
-    unknown = forced - {c.key for s in library.sheets for c in s.cards}
+    unknown = forced - {c.key for s in library.sheets for c in s.cards} if forced else set()
     if unknown:
         raise LedgerError(f"--new-identity: no such question: {', '.join(sorted(unknown))}")
+    if not ledger.entries:  # a first build: every card ships under its own GUID
+        return Identities({}, ())
     known = {e.guid for e in ledger.entries}
     claimed = {card_guid(sheet, card) for sheet in library.sheets for card in sheet.cards}
     claimed |= {fact_guid(sheet.slug, table, row) for sheet in library.sheets
@@ -75,6 +77,8 @@ def assign_guids(library: Library, ledger: Ledger,
     for sheet in library.sheets:
         orphans = [e for e in ledger.entries if e.sheet == sheet.slug and e.guid not in claimed
                    and not e.id and e.kind != "fact"]
+        if not orphans:  # no entry left to continue or reword (most rebuilds)
+            continue
         by_key: dict[str, list[LedgerEntry]] = {}
         for orphan in orphans:
             by_key.setdefault(question_key(orphan.question), []).append(orphan)
