@@ -36,10 +36,15 @@ def _line_text(state: StateBlock, line: int) -> str:
 def _ends_table(state: StateBlock, line: int, end_line: int) -> bool:
     if state.sCount[line] < state.blkIndent:
         return True
-    if any(rule(state, line, end_line, True)
-           for rule in state.md.block.ruler.getRules("blockquote")):
+    text = _line_text(state, line)
+    # A line starting with "|" (nearly every row) starts none of the blocks that end a table:
+    # each of those rules needs its own marker there (``` ~~~ > * - + _ # < or a digit). Asking
+    # them anyway was a third of reading a 10k-card sheet's structure (issue 15).
+    if not text.startswith("|") and any(
+            rule(state, line, end_line, True)
+            for rule in state.md.block.ruler.getRules("blockquote")):
         return True
-    return not _line_text(state, line).strip(MD_TRIM_CHARS) or state.is_code_block(line)
+    return not text.strip(MD_TRIM_CHARS) or state.is_code_block(line)
 
 
 def table_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
