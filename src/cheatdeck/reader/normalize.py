@@ -7,6 +7,9 @@ import textwrap
 import unicodedata
 
 _MARKDOWN_WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
+_TO_COLLAPSE = re.compile(r"[\t\n\r\f\v]|  ")
+"""What :data:`_MARKDOWN_WHITESPACE` would change: most cells have single spaces only, and
+rewriting each of them by itself was most of the time :func:`clean` took (issue 15)."""
 
 
 def clean(text: str) -> str:
@@ -17,7 +20,10 @@ def clean(text: str) -> str:
     ``str.split()`` set: collapsing U+0085 or U+2028 too would turn a line such as ``#\\x85``
     (a paragraph) into ``#`` (a heading) when it is written back.
     """
-    return _MARKDOWN_WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip(" ")
+    text = unicodedata.normalize("NFC", text)
+    if _TO_COLLAPSE.search(text):
+        text = _MARKDOWN_WHITESPACE.sub(" ", text)
+    return text.strip(" ")
 
 
 def block_text(lines: list[str], *, indent: int = 0, dedent: bool = False) -> str:
