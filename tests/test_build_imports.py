@@ -59,3 +59,24 @@ def test_no_op_build_imports_neither_mkdocs_nor_genanki(tmp_path: Path) -> None:
     assert full["code"] == 0 and {"mkdocs", "material", "genanki"} <= set(full["heavy"])  # type: ignore[arg-type]
     assert (project / "site" / "index.html").is_file()
     assert _build(project) == {"code": 0, "heavy": []}
+
+
+LIGHT_PROBE = """
+import json, sys
+from pathlib import Path
+from cheatdeck.cli import main
+code = main(sys.argv[1:], project=Path.cwd())
+print(json.dumps({"code": code, "loaded": sorted(
+    m for m in ("cheatdeck.sync", "cheatdeck.anki_sync", "pylatexenc", "latex2mathml")
+    if m in sys.modules)}))
+"""
+
+
+def test_a_deck_build_loads_no_sync_and_no_formula_text(tmp_path: Path) -> None:
+    """The sync machinery is for ``cheatdeck sync`` and a formula's readable text for the
+    site: a deck build checks its formula ($n^2$) with latex2mathml only (issue 15)."""
+    project = _project(tmp_path)
+    done = subprocess.run([sys.executable, "-c", LIGHT_PROBE, "build", "-q", "--no-site"],
+                          cwd=project, capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+        "code": 0, "loaded": ["latex2mathml"]}

@@ -18,9 +18,12 @@ from __future__ import annotations
 import functools
 import re
 import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
 
 from latex2mathml.converter import convert
-from pylatexenc.latex2text import LatexNodes2Text
+
+if TYPE_CHECKING:
+    from pylatexenc.latex2text import LatexNodes2Text
 
 _LT, _GT = "\ue000", "\ue001"
 """Stand-ins for ``<`` and ``>`` during conversion: latex2mathml copies ``\\text{…}`` content
@@ -91,7 +94,10 @@ def check(latex: str) -> str | None:
 
 @functools.cache
 def _latex_to_text() -> LatexNodes2Text:
-    # Building it sets up pylatexenc's whole default macro context: once per process.
+    # Building it sets up pylatexenc's whole default macro context: once per process, and only
+    # for the site (the deck and the reader never need a formula's text).
+    from pylatexenc.latex2text import LatexNodes2Text
+
     return LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
 
 

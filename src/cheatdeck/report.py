@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from cheatdeck.build import BuildReport
 from cheatdeck.diagnostics import Diagnostic
 from cheatdeck.model import Library
-from cheatdeck.sync import SyncReport
+
+if TYPE_CHECKING:  # a build never loads the sync machinery (anki_sync, sync_plan): issue 15
+    from cheatdeck.sync import SyncReport
 
 _COLOURS = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[2m", "added": "\033[32m",
             "changed": "\033[36m", "removed": "\033[35m", "dim": "\033[2m"}
