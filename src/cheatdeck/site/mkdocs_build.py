@@ -26,7 +26,7 @@ from cheatdeck.model import Library
 from cheatdeck.outputs import DOCS_MARKER
 from cheatdeck.site.page_cache import PAGE_CACHE_FILE, PageCache
 from cheatdeck.site.pages import ASSET_DIR, SECTION_PAGES, media_files, render_site_pages, site_nav
-from cheatdeck.site.print_body import PrintBody
+from cheatdeck.site.raw_blocks import RawBlocks
 from cheatdeck.site.search_cache import SEARCH_CACHE_FILE, SearchCache
 
 
@@ -163,7 +163,7 @@ def run_mkdocs(
             logging.getLogger("jieba").setLevel(logging.WARNING)
             # Plugin objects of ours, which mkdocs.yml does not name: a plain build of the docs
             # dir gives the same site, only slower (issue 15).
-            config.plugins["cheatdeck/print-body"] = PrintBody()
+            config.plugins["cheatdeck/raw-blocks"] = RawBlocks()
             if caches is not None:
                 config.plugins["cheatdeck/page-cache"] = caches[0]
                 config.plugins["cheatdeck/search-cache"] = caches[1]

@@ -70,6 +70,7 @@ class PageCache(BasePlugin[LegacyConfig]):  # type: ignore[no-untyped-call]  # M
         self._salt = ""
         self._keys: dict[str, str] = {}  # src_uri → key of this build's Markdown
         self._hits: set[str] = set()  # src_uris served from the cache
+        self._converted = False  # a page was converted (an entry may replace a damaged one)
 
     @classmethod
     def load(cls, path: Path) -> PageCache:
@@ -82,7 +83,7 @@ class PageCache(BasePlugin[LegacyConfig]):  # type: ignore[no-untyped-call]  # M
         Raises:
             OutputError: the file cannot be written.
         """
-        if self._used.keys() == self._old.keys():
+        if self._used.keys() == self._old.keys() and not self._converted:
             return
         write_pages(path, _versions(), self._used)
 
@@ -123,6 +124,7 @@ class PageCache(BasePlugin[LegacyConfig]):  # type: ignore[no-untyped-call]  # M
             page._title_from_render = entry["title"]  # noqa: SLF001 - set by Page.render
             return str(entry["html"])
         links = page.links_to_anchors
+        self._converted = True
         self._used[key] = {
             "html": html,
             "toc": toc_tokens(list(page.toc)),
