@@ -230,3 +230,34 @@ def test_build_then_serve_answers_on_the_given_port(project: Path) -> None:
         server.terminate()
         _, err = server.communicate(timeout=30)
     assert f"serving http://127.0.0.1:{port}/ (Ctrl-C stops)" in err
+
+
+def test_a_site_only_build_renders_no_anki_field_and_gives_the_same_site(project: Path) -> None:
+    """``--no-deck`` plans the notes for their GUIDs only (issue 15): the deck's fields (the
+    answers' MathJax, never used by the site) are not rendered, and the site is the one a full
+    build gives, a reworded question keeping its old GUID in the quiz data."""
+    sheet = project / "source" / "stage-1.md"
+    fragments = project / "build" / ".cheatdeck" / "fragments.json"
+    _edit(sheet, "merges frequent character pairs", "merges frequent pairs in $O(n^2)$")
+    assert main(["build"]) == 0
+    assert any("\0mathjax\0" in key for key in json.loads(fragments.read_bytes())["fragments"])
+    _edit(sheet, "| Why RoPE? |", "| Why use RoPE? |")
+    lock = (project / "source" / "cheatdeck.lock").read_bytes()
+    assert main(["build", "--no-deck"]) == 0
+    # The fragments file keeps what a build rendered: no Anki field was.
+    assert not any("\0mathjax\0" in key for key in json.loads(fragments.read_bytes())["fragments"])
+    assert (project / "source" / "cheatdeck.lock").read_bytes() == lock
+    site_only = {k: v for k, v in _snapshot(project).items() if k.startswith("site/")}
+    assert main(["build"]) == 0
+    full = {k: v for k, v in _snapshot(project).items() if k.startswith("site/")}
+    # The home page offers the deck only when one was built.
+    deck_link = {"site/index.html", f"site/{APKG.name}", "site/search/search_index.json"}
+    assert site_only.keys() | {f"site/{APKG.name}"} == full.keys()
+    assert [k for k in site_only if k not in deck_link and site_only[k] != full[k]] == []
+
+    def search(site: dict[str, bytes]) -> list[dict[str, str]]:
+        docs = json.loads(site["site/search/search_index.json"])["docs"]
+        return [d for d in docs if d["location"].split("#")[0] not in ("", "index.html")]
+
+    assert search(site_only) == search(full) and len(search(full)) == 60
+    assert "Why use RoPE?" in full["site/assets/cheatdeck/quiz-data.js"].decode()

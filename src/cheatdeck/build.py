@@ -129,8 +129,11 @@ def identify(config: Config, options: BuildOptions, paths: Paths, inputs: Inputs
     shipped = "" if inputs.ledger_text is not None else shipped_evidence(paths, inputs.previous)
     ledger = load_ledger(inputs.ledger_text, path=paths.ledger, shipped=shipped,
                          new_ledger=options.new_ledger)
+    # Without a deck the site needs the GUIDs only: no Anki fields are rendered (issue 15); the
+    # ledger, which records their digests, is then neither written nor compared.
     plan = plan_notes(library, ledger, root_deck=config.deck, site_url=config.site_url,
-                      renderer=renderer, now=now, new_identity=options.new_identity)
+                      renderer=renderer, now=now, new_identity=options.new_identity,
+                      fields=options.deck or options.frozen)
     if options.frozen and not same_text(inputs.ledger_text, plan.ledger().dumps()):
         raise LedgerError(f"{paths.ledger.as_posix()}: would change with --frozen "
                           f"({describe_change(ledger, plan.ledger())}); run `cheatdeck build` "

@@ -161,7 +161,7 @@ def content_digest(note_type: str, fields: tuple[str, ...], tags: tuple[str, ...
 
 def plan_notes(library: Library, ledger: Ledger, *, root_deck: str, site_url: str,
                renderer: MarkupRenderer, now: int,
-               new_identity: Collection[str] = ()) -> NotePlan:
+               new_identity: Collection[str] = (), fields: bool = True) -> NotePlan:
     """Compute the note plan of a build (module docstring).
 
     Args:
@@ -172,6 +172,10 @@ def plan_notes(library: Library, ledger: Ledger, *, root_deck: str, site_url: st
         renderer: the shared Markdown→HTML renderer, made with ``media=library.media_names``.
         now: the time to give notes that are new or changed (seconds since the epoch).
         new_identity: questions that must not keep an older note's GUID (``--new-identity``).
+        fields: False leaves the Q&A notes' fields as their Markdown source, unrendered (their
+            digests and the ledger are then not what a deck would ship): for a build without a
+            deck, which uses only the GUIDs and the diagnostics (fact rows are still rendered,
+            their warnings depend on it).
 
     Returns:
         The :class:`NotePlan`.
@@ -188,8 +192,8 @@ def plan_notes(library: Library, ledger: Ledger, *, root_deck: str, site_url: st
     diagnostics: list[Diagnostic] = []
     for sheet in library.sheets:
         for section in sheet.sections:
-            drafts.extend(_card_drafts(sheet, section, root_deck, site_url, render,
-                                       identities.overrides))
+            drafts.extend(_card_drafts(sheet, section, root_deck, site_url,
+                                       render if fields else _SOURCE, identities.overrides))
             for item in _fact_drafts(sheet, section, root_deck, site_url, render.inline):
                 if isinstance(item, Diagnostic):
                     diagnostics.append(item)
@@ -252,6 +256,10 @@ class _Render:
     def answer(self, block: bool) -> Callable[[str], str]:
         """How an answer renders: as blocks for a block-shaped card (issue 19)."""
         return self.block if block else self.inline
+
+
+_SOURCE = _Render(str, str)
+"""Leaves Markdown as it is (:func:`plan_notes` without ``fields``)."""
 
 
 def _card_drafts(sheet: Sheet, section: Section, root_deck: str, site_url: str,
