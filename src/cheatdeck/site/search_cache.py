@@ -9,7 +9,9 @@ search plugin reads of the page is unchanged: its URL, title, front matter, tabl
 and HTML, under the same search configuration and versions of Python, Material and jieba (which
 segments Chinese text). It does so by wrapping the search index's ``add_entry_from_context`` for
 the build (Material's ``SearchIndex``; without a search plugin it does nothing). The file keeps
-the pages of the last successful build only and is ignored whole when it cannot be read.
+the pages of the last successful build only and is ignored whole when it cannot be read. A page
+it indexes anew is parsed without the insides of its formulas, which give the same entries
+(:mod:`cheatdeck.site.search_input`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from mkdocs.structure.pages import Page
 
 from cheatdeck.site.cache_file import read_pages, versions, write_pages
 from cheatdeck.site.page_cache import toc_tokens
+from cheatdeck.site.search_input import search_input
 
 SEARCH_CACHE_FILE = "search.json"
 """The cache's name inside the work folder (:data:`cheatdeck.work_folder.WORK_DIR`)."""
@@ -90,7 +93,12 @@ class SearchCache(BasePlugin[LegacyConfig]):  # type: ignore[no-untyped-call]  #
             entries = self._used.get(key, self._old.get(key))
             if entries is None:
                 before = len(index.entries)
-                add(page)
+                content = page.content
+                page.content = search_input(content) if content else content
+                try:
+                    add(page)
+                finally:
+                    page.content = content  # the templates write the whole HTML
                 entries = json.loads(json.dumps(index.entries[before:]))  # as the file keeps them
             else:
                 index.entries.extend(json.loads(json.dumps(entries)))  # a copy: never shared
