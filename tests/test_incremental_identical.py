@@ -7,6 +7,10 @@ Each edit is one kind a writer makes: an answer's word, a reworded question, a c
 one removed (shipped retired), a section added and one renamed (its page moves), the sheet
 title (every page's nav), a formula, a fact table value, an image's bytes, a new sheet and a
 removed one, prose, and an edit reverted (its old fragments were dropped from the cache).
+And the edits that change what an unchanged section's parts hold (site/section_cache.py): a
+question moved to another section, a tag whose new anchor moves another section's tag link,
+a tag removed, the deck name in pyproject.toml (the site's name and home page) and an
+``mkdocs.yml`` of the project's own with another setting.
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ from conftest import ROOT
 
 from cheatdeck.cli import main
 from cheatdeck.fragment_cache import CACHE_FILE
+from cheatdeck.project import DEFAULT_SITE_CONFIG
 from cheatdeck.site.page_cache import PAGE_CACHE_FILE
 from cheatdeck.site.search_cache import SEARCH_CACHE_FILE
+from cheatdeck.site.section_cache import SECTION_CACHE_FILE
 
 EXTRA = """# Extras — Math, facts and images
 
@@ -46,6 +52,19 @@ Prose before the first section, with `code` and $x^2$.
 | Small | 10M | 4 |
 
 - "Bigger is always better" — Not with a fixed compute budget: see $C \\approx 6ND$.
+
+## 🏷 Tagged
+
+| Question | Answer | Tags |
+| --- | --- | --- |
+| What is a tag? | A *label* on a card | basics anki |
+| What is a deck? | A set of cards | basics |
+
+## 🏷 More tags
+
+| Question | Answer | Tags |
+| --- | --- | --- |
+| What is a note type? | The fields of a note | anki |
 """
 
 
@@ -72,7 +91,22 @@ def _replace(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def _move(path: Path, line: str, *, after: str) -> None:
+    _replace(path, line, "")
+    _replace(path, after, after + line)
+
+
+def _rename_deck(root: Path, name: str) -> None:
+    """The deck's new name in pyproject.toml; its .apkg under the old name is the user's to
+    delete (a build never deletes an output it does not write)."""
+    (root / "pyproject.toml").write_text(f'[tool.cheatdeck]\ndeck = "{name}"\n', encoding="utf-8")
+    for old in (root / "dist").glob("*.apkg"):
+        old.unlink()
+
+
 S1, EX = "source/s1.md", "source/extra.md"
+ALIBI = ("| What is ALiBi? | Attention with Linear Biases — adds position bias to attention "
+         "scores, no embedding needed |\n")
 EDITS: list[tuple[str, Callable[[Path], None]]] = [
     ("an answer's word", lambda p: _replace(
         p / S1, "merges frequent character pairs", "merges the most frequent character pairs")),
@@ -97,6 +131,22 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
     ("a sheet removed", lambda p: (p / "source" / "new.md").unlink()),
     ("an edit reverted", lambda p: _replace(
         p / S1, "merges the most frequent character pairs", "merges frequent character pairs")),
+    ("a question moved", lambda p: _move(p / S1, ALIBI, after="| 36 layers |\n")),
+    # "Basics" sorts before "basics" and takes its anchor (tag-basics): the section "Tagged",
+    # unchanged, now links its cards' "basics" tag to tag-basics-2.
+    ("a tag whose anchor moves another section's", lambda p: _replace(
+        p / EX, "| The fields of a note | anki |", "| The fields of a note | anki Basics |")),
+    ("a tag removed", lambda p: _replace(p / EX, "| A set of cards | basics |",
+                                         "| A set of cards | |")),
+    ("the deck name", lambda p: _rename_deck(p, "Renamed deck")),
+    ("an mkdocs.yml of its own", lambda p: (p / "mkdocs.yml").write_text(
+        DEFAULT_SITE_CONFIG.read_text(encoding="utf-8").replace(
+            "site_name: Interview Cheat Sheets", "site_name: Own site").replace(
+            "permalink: true", "permalink: \"#\""), encoding="utf-8")),
+    ("a setting in mkdocs.yml", lambda p: _replace(
+        p / "mkdocs.yml", "primary: indigo\n      accent: deep orange\n      toggle:\n"
+        "        icon: material/weather-night", "primary: teal\n      accent: deep orange\n"
+        "      toggle:\n        icon: material/weather-night")),
 ]
 
 
@@ -115,6 +165,8 @@ def _clean_build(incremental: Path, clean: Path) -> dict[str, bytes]:
     clean.mkdir()
     shutil.copytree(incremental / "source", clean / "source")
     shutil.copy(incremental / "pyproject.toml", clean / "pyproject.toml")
+    if (incremental / "mkdocs.yml").is_file():
+        shutil.copy(incremental / "mkdocs.yml", clean / "mkdocs.yml")
     assert main(["build", "-q", "--root", str(clean)]) == 0
     return _outputs(clean)
 
@@ -139,7 +191,14 @@ def test_incremental_builds_equal_clean_full_builds_byte_for_byte(
         differ = [name for name in got if got[name] != want[name]]
         assert differ == [], f"{what}: differs from a clean build in {differ}"
         # The clean build made the same caches: the incremental one kept exactly what it uses.
-        for name in (CACHE_FILE, PAGE_CACHE_FILE, SEARCH_CACHE_FILE):
+        for name in (PAGE_CACHE_FILE, SEARCH_CACHE_FILE, SECTION_CACHE_FILE):
             cache = "build/.cheatdeck/" + name
             assert json.loads((project / cache).read_bytes()) == json.loads(
                 (clean / cache).read_bytes()), f"{what}: {name}"
+        # Fragments: the site's own (MathML) fragments of a section served whole from the
+        # section cache are not asked for, so the incremental cache holds a part of the clean
+        # one's, each the same.
+        got_fragments, want_fragments = (json.loads((root / "build/.cheatdeck" / CACHE_FILE)
+                                                    .read_bytes()) for root in (project, clean))
+        assert got_fragments["renderer"] == want_fragments["renderer"], what
+        assert got_fragments["fragments"].items() <= want_fragments["fragments"].items(), what

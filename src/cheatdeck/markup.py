@@ -340,6 +340,11 @@ class MarkupRenderer:
         # Fragments that depend on the image prefix or the math mode.
         self._inline_keyed: dict[tuple[MathMode, str, str], str] = {}
 
+    @property
+    def media(self) -> Mapping[str, str]:
+        """``{image ref: shipped file name}``: the images this renderer shows (a copy)."""
+        return dict(self._media)
+
     def _env(self, media_base: str, math: MathMode) -> dict[str, Any]:
         return {_MEDIA: self._media, _BASE: media_base, _MATH: math, _FORMULAS: self._formulas}
 

@@ -21,7 +21,14 @@ from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Card, FactTable, Library, Prose, Section, Sheet
 from cheatdeck.names import section_anchors, section_page, slug, tag
 from cheatdeck.site.fragments import for_markdown, plain_text
-from cheatdeck.site.quizdata import Guids, quiz_data_script, study_index_script
+from cheatdeck.site.quizdata import (
+    Guids,
+    card_keys,
+    quiz_data_script,
+    quiz_section,
+    study_index_script,
+)
+from cheatdeck.site.section_cache import SectionCache, SectionParts, section_key, shared_salt
 
 ASSET_DIR = "assets/cheatdeck"
 """Docs-relative folder of the site's own CSS/JS (copied from the package) and quiz data."""
@@ -264,8 +271,25 @@ def _print_card(ctx: _Context, card: Card, anchor: str) -> str:
     )
 
 
-def _print_page(ctx: _Context, sheet: Sheet) -> str:
-    """A sheet's print view: every section with every answer shown (no ``<details>``).
+def _print_blocks(ctx: _Context, section: Section) -> tuple[str, ...]:
+    """A section's blocks in its sheet's print view, each an HTML text (no trailing newline)."""
+    anchors = iter(ctx.anchors(section))
+    blocks = []
+    for block in section.blocks:
+        if isinstance(block, Card):
+            # "__" is never in a slug: ids stay unique across the sheet's sections.
+            text = _print_card(ctx, block, f"{section.slug}__{next(anchors)}")
+        elif isinstance(block, Prose):
+            text = _prose(ctx, block, "", "", top_heading=3)
+        else:
+            text = _BLOCKS[type(block)](ctx, block, "", "")
+        blocks.append(text.rstrip("\n"))
+    return tuple(blocks)
+
+
+def _print_page(ctx: _Context, sheet: Sheet, blocks: list[tuple[str, ...]]) -> str:
+    """A sheet's print view: every section with every answer shown (no ``<details>``);
+    ``blocks``: each section's :func:`_print_blocks`.
 
     Below its title the page is one raw HTML block (``print.md.j2``): its headings are HTML,
     written as Python-Markdown's toc writes them, and its tables and notes are the section
@@ -273,21 +297,9 @@ def _print_page(ctx: _Context, sheet: Sheet) -> str:
     end of every raw block, so a block per card made this page, which grows with the whole
     sheet, quadratic in the sheet's cards (issue 15: 43 s of a 10k-card build).
     """
-    sections = []
-    for section in sheet.sections:
-        anchors = iter(ctx.anchors(section))
-        blocks = []
-        for block in section.blocks:
-            if isinstance(block, Card):
-                # "__" is never in a slug: ids stay unique across the sheet's sections.
-                text = _print_card(ctx, block, f"{section.slug}__{next(anchors)}")
-            elif isinstance(block, Prose):
-                text = _prose(ctx, block, "", "", top_heading=3)
-            else:
-                text = _BLOCKS[type(block)](ctx, block, "", "")
-            blocks.append(Markup(text.rstrip("\n")))
-        sections.append({"emoji": escape(section.emoji), "title": ctx.section_html(section.title),
-                         "anchor": section.slug, "blocks": blocks})
+    sections = [{"emoji": escape(section.emoji), "title": ctx.section_html(section.title),
+                 "anchor": section.slug, "blocks": [Markup(b) for b in section_blocks]}
+                for section, section_blocks in zip(sheet.sections, blocks, strict=True)]
     return ctx.env.get_template("print.md.j2").render(
         page_title=front_matter_title(ctx, sheet.title), title=ctx.section_html(sheet.title),
         sections=sections,
@@ -392,20 +404,27 @@ def _tag_anchors(library: Library) -> dict[str, str]:
     return anchors
 
 
-def _tags_page(ctx: _Context, library: Library, anchors: dict[str, str]) -> str:
+TagLine = tuple[str, str, str, str]
+"""A line of the tags page: ``(tag, question HTML, href, where HTML)``."""
+
+
+def _tag_lines(ctx: _Context, sheet: Sheet, section: Section) -> tuple[TagLine, ...]:
+    """The tags page's lines of a section: one per tag of each card, in source order."""
+    page = section_page(sheet, section)
+    lines = []
+    for card, anchor in zip(section.cards, ctx.anchors(section), strict=True):
+        for name in dict.fromkeys(tag(t) for t in card.tags):
+            lines.append((name, str(ctx.html(card.question)), f"{page}#{anchor}",
+                          str(ctx.html(f"{sheet.title} › {section.title}"))))
+    return tuple(lines)
+
+
+def _tags_page(ctx: _Context, lines: list[tuple[TagLine, ...]], anchors: dict[str, str]) -> str:
     entries: dict[str, list[dict[str, Any]]] = {name: [] for name in anchors}
-    for sheet in library.sheets:
-        for section in sheet.sections:
-            page = section_page(sheet, section)
-            for card, anchor in zip(section.cards, ctx.anchors(section), strict=True):
-                for name in dict.fromkeys(tag(t) for t in card.tags):
-                    entries[name].append(
-                        {
-                            "question": ctx.html(card.question),
-                            "href": f"{page}#{anchor}",
-                            "where": ctx.html(f"{sheet.title} › {section.title}"),
-                        }
-                    )
+    for section_lines in lines:
+        for name, question, href, where in section_lines:
+            entries[name].append(
+                {"question": Markup(question), "href": href, "where": Markup(where)})
     tags = [
         {"name": for_markdown(str(escape(n))), "anchor": a, "entries": entries[n]}
         for n, a in anchors.items()
@@ -420,6 +439,7 @@ def render_site_pages(
     deck_file: str | None = None,
     renderer: MarkupRenderer | None = None,
     guids: Guids | None = None,
+    cache: SectionCache | None = None,
 ) -> dict[str, str]:
     """Render every generated file of the docs dir.
 
@@ -434,6 +454,9 @@ def render_site_pages(
         guids: ``{own GUID: GUID to ship}`` of reworded questions
             (:attr:`cheatdeck.plan.NotePlan.overrides`): the quiz's study keys follow the
             deck's GUIDs, so progress survives a rewording (none reworded if omitted).
+        cache: what earlier builds made of each section (:mod:`cheatdeck.site.section_cache`):
+            a section whose inputs are unchanged is taken from it, the others are rendered and
+            put in it; None renders every section.
 
     Returns:
         Docs-relative POSIX path → file text, in a fixed order: ``index.md``, per sheet its
@@ -449,19 +472,54 @@ def render_site_pages(
         env=_environment(), markup=markup, tag_anchors=tag_anchors, inline_cache={}, anchor_cache={},
         markdown_cache={}
     )
+    parts = _all_parts(ctx, library, guids or {}, cache)
     pages = {"index.md": _home_page(ctx, library, title, deck_file)}
     for sheet in library.sheets:
         pages[sheet_path(sheet)] = _sheet_page(ctx, sheet)
         for section in sheet.sections:
-            pages[section_page(sheet, section)] = _section_page(ctx, sheet, section)
-        pages[print_path(sheet)] = _print_page(ctx, sheet)
-    pages["tags.md"] = _tags_page(ctx, library, tag_anchors)
+            pages[section_page(sheet, section)] = parts[id(section)].page
+        pages[print_path(sheet)] = _print_page(
+            ctx, sheet, [parts[id(s)].print_blocks for s in sheet.sections])
+    pages["tags.md"] = _tags_page(ctx, [parts[id(s)].tags for s in library.sections],
+                                  tag_anchors)
     pages["quiz.md"] = ctx.env.get_template("quiz.md.j2").render(
         scripts=[QUIZ_DATA, *QUIZ_STUDY_SCRIPTS], stylesheet=f"{ASSET_DIR}/study.css")
-    pages[QUIZ_DATA] = quiz_data_script(library, ctx.inline, ctx.anchors, guids,
-                                         ctx.answer)
+    pages[QUIZ_DATA] = quiz_data_script(library, ctx.inline, ctx.anchors, guids, ctx.answer,
+                                         entry=lambda sheet, section: parts[id(section)].quiz)
     pages[STUDY_INDEX] = study_index_script(library, guids)
     return pages
+
+
+def _section_parts(ctx: _Context, sheet: Sheet, section: Section, guids: Guids) -> SectionParts:
+    return SectionParts(
+        page=_section_page(ctx, sheet, section),
+        print_blocks=_print_blocks(ctx, section),
+        quiz=quiz_section(sheet, section, ctx.inline, ctx.anchors, guids, ctx.answer),
+        tags=_tag_lines(ctx, sheet, section),
+    )
+
+
+def _all_parts(ctx: _Context, library: Library, guids: Guids,
+               cache: SectionCache | None) -> dict[int, SectionParts]:
+    """Every section's parts, by ``id(section)`` (the sections outlive the call): from
+    ``cache`` when its key (:func:`~cheatdeck.site.section_cache.section_key`) is there,
+    rendered (and put there) otherwise."""
+    parts: dict[int, SectionParts] = {}
+    salt = shared_salt(ctx.markup.media) if cache is not None else ""
+    for sheet in library.sheets:
+        for section in sheet.sections:
+            if cache is None:
+                parts[id(section)] = _section_parts(ctx, sheet, section, guids)
+                continue
+            tags = {tag(t) for card in section.cards for t in card.tags}
+            key = section_key(salt, sheet, section, card_keys(sheet, section, guids),
+                              {t: ctx.tag_anchors[t] for t in tags})
+            found = cache.get(key)
+            if found is None:
+                found = _section_parts(ctx, sheet, section, guids)
+                cache.put(key, found)
+            parts[id(section)] = found
+    return parts
 
 
 def media_files(library: Library) -> dict[str, bytes]:

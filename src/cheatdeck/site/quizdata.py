@@ -108,33 +108,48 @@ def _section_cards(
     return cards
 
 
+def quiz_section(sheet: Sheet, section: Section, inline: Inline, anchors: Anchors,
+                 guids: Guids | None = None, answer: Answer | None = None) -> dict[str, Any]:
+    """Return a section's entry in the quiz data: ``{"slug", "title", "emoji", "cards"}``.
+
+    Args as :func:`quiz_data`; see there for the shapes.
+    """
+    guids = guids or {}
+    answer = answer or (lambda card: inline(card.answer))
+    return {
+        "slug": section.slug,
+        "title": plain_text(inline(section.title)),
+        "emoji": section.emoji,
+        "cards": _section_cards(sheet, section, inline, anchors, guids, answer),
+    }
+
+
+SectionEntry = Callable[[Sheet, Section], dict[str, Any]]
+"""(sheet, section) → the section's quiz entry (:func:`quiz_section`, or one kept from an
+earlier build)."""
+
+
 def quiz_data(library: Library, inline: Inline, anchors: Anchors,
-              guids: Guids | None = None, answer: Answer | None = None) -> dict[str, Any]:
+              guids: Guids | None = None, answer: Answer | None = None,
+              *, entry: SectionEntry | None = None) -> dict[str, Any]:
     """Return the quiz data: ``{"sheets": [{slug, title, sections: [{slug, title, emoji, cards}]}]}``.
 
     Titles are plain text (the page sets them as text); each card is ``{"q", "a", "href", "id"}``
     with ``q``/``a`` HTML fragments, ``href`` the docs-root-relative URL of its question and
     ``id`` its study key (:func:`card_keys`; ``guids`` as there, none reworded if omitted).
     ``answer`` renders a card's answer (block HTML for a block-shaped card); its inline HTML
-    when omitted.
+    when omitted. ``entry`` gives each section's entry (:func:`quiz_section` if omitted).
     """
-    guids = guids or {}
-    answer = answer or (lambda card: inline(card.answer))
+    def made(sheet: Sheet, section: Section) -> dict[str, Any]:
+        return quiz_section(sheet, section, inline, anchors, guids, answer)
+
+    entry = entry or made
     return {
         "sheets": [
             {
                 "slug": sheet.slug,
                 "title": plain_text(inline(sheet.title)),
-                "sections": [
-                    {
-                        "slug": section.slug,
-                        "title": plain_text(inline(section.title)),
-                        "emoji": section.emoji,
-                        "cards": _section_cards(sheet, section, inline, anchors, guids,
-                                                answer),
-                    }
-                    for section in sheet.sections
-                ],
+                "sections": [entry(sheet, section) for section in sheet.sections],
             }
             for sheet in library.sheets
         ]
@@ -142,11 +157,12 @@ def quiz_data(library: Library, inline: Inline, anchors: Anchors,
 
 
 def quiz_data_script(library: Library, inline: Inline, anchors: Anchors,
-                     guids: Guids | None = None, answer: Answer | None = None) -> str:
+                     guids: Guids | None = None, answer: Answer | None = None,
+                     *, entry: SectionEntry | None = None) -> str:
     """Return the text of the quiz data script: ``window.cheatdeckQuiz = {…};`` and a newline.
 
     Args as :func:`quiz_data`."""
-    data = quiz_data(library, inline, anchors, guids, answer)
+    data = quiz_data(library, inline, anchors, guids, answer, entry=entry)
     return f"window.cheatdeckQuiz = {script_json(data)};\n"
 
 

@@ -1,0 +1,192 @@
+"""What the site's pages hold of each section, kept between builds in the work folder.
+
+A rebuild after one edit changes one section, yet every section page, the sheet's print view,
+the quiz data and the tags page were rendered again from the model: in a profiled 10k-card
+rebuild that was 42% of the time (issue 15), most of it making each fragment safe for
+Python-Markdown (:func:`cheatdeck.site.fragments.for_markdown`) and Jinja. This module keeps,
+per section, everything :func:`cheatdeck.site.pages.render_site_pages` makes of it
+(:class:`SectionParts`) in ``build/.cheatdeck/sections.json``, under a key that hashes all a
+section's parts are made from:
+
+* the section itself: every field that takes part in the model's equality
+  (:func:`model_text`; source positions are not, and no page shows them);
+* its sheet's slug and title (GUIDs, links and the section page's header);
+* the study keys of its cards (the GUIDs the deck ships, rewordings included);
+* the anchors, on the tags page, of the tags its cards carry (a tag's anchor depends on the
+  other tags of the library);
+* what every key shares (:func:`shared_salt`): the images' shipped names (an image's ``src``),
+  the bytes of every file of the cheatdeck package (code, templates, assets) and the versions of
+  Python and of the libraries that render.
+
+The file keeps the sections of the last build only and is ignored whole when it cannot be read,
+holds malformed JSON or was written under other versions; a malformed entry is a miss. JSON,
+not pickle: the folder is the user's, and loading it must never run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from cheatdeck.model import Section, Sheet
+from cheatdeck.site.cache_file import read_pages, versions, write_pages
+
+SECTION_CACHE_FILE = "sections.json"
+"""The cache's name inside the work folder (:data:`cheatdeck.work_folder.WORK_DIR`)."""
+
+_FORMAT = 1
+_LIBRARIES = ("jinja2", "markupsafe", "python-slugify", "markdown-it-py", "mdit-py-plugins",
+              "nh3", "pygments", "latex2mathml", "pylatexenc")
+
+
+@dataclass(frozen=True, slots=True)
+class SectionParts:
+    """Everything the generated files hold of one section (all JSON-able).
+
+    Attributes:
+        page: the section page's Markdown (``<sheet>/<section>.md``), whole.
+        print_blocks: the section's blocks in the sheet's print view, each an HTML text.
+        quiz: the section's entry in the quiz data (``{"slug", "title", "emoji", "cards"}``,
+            :func:`cheatdeck.site.quizdata.quiz_section`).
+        tags: the section's lines on the tags page, in order: ``[tag, question HTML, href,
+            where HTML]`` per tag of each card.
+    """
+
+    page: str
+    print_blocks: tuple[str, ...]
+    quiz: dict[str, Any]
+    tags: tuple[tuple[str, str, str, str], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The parts as the cache file keeps them."""
+        return {"page": self.page, "print": list(self.print_blocks), "quiz": self.quiz,
+                "tags": [list(t) for t in self.tags]}
+
+    @classmethod
+    def from_json(cls, data: Any) -> SectionParts | None:
+        """Inverse of :meth:`to_json`; None when ``data`` is not what it writes."""
+        if not isinstance(data, dict):
+            return None
+        page, blocks, quiz, tags = (data.get(k) for k in ("page", "print", "quiz", "tags"))
+        if not (isinstance(page, str) and isinstance(blocks, list) and _strings(blocks)
+                and isinstance(quiz, dict) and isinstance(tags, list)
+                and all(_strings(t) and len(t) == 4 for t in tags)):
+            return None
+        return cls(page, tuple(blocks), quiz,
+                   tuple((t[0], t[1], t[2], t[3]) for t in tags))
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _package_files(folder: Traversable, prefix: str, digest: Any) -> None:
+    for item in sorted(folder.iterdir(), key=lambda i: i.name):
+        if item.is_dir():
+            if item.name != "__pycache__":
+                _package_files(item, f"{prefix}{item.name}/", digest)
+        elif item.is_file() and not item.name.endswith((".pyc", ".pyo")):
+            data = item.read_bytes()
+            digest.update(f"{prefix}{item.name}\n{len(data)}\n".encode() + data)
+
+
+def shared_salt(media_names: Mapping[str, str]) -> str:
+    """Return what every section's key shares, as a hex hash.
+
+    Args:
+        media_names: ``{image ref: shipped file name}`` (:attr:`cheatdeck.model.Library.media_names`):
+            the renderer writes an image's ``src`` from it.
+
+    Returns:
+        A hash of ``media_names``, of every file of the cheatdeck package (its code, the page
+        templates and the site's assets) and of the versions of Python and the rendering libraries.
+    """
+    digest = hashlib.sha256(versions(_FORMAT, _LIBRARIES).encode())
+    digest.update(json.dumps(sorted(media_names.items())).encode())
+    _package_files(files("cheatdeck"), "", digest)
+    return digest.hexdigest()
+
+
+def model_text(value: Any) -> Any:
+    """Return a model value as JSON-able data that holds every field the model compares.
+
+    Args:
+        value: a model dataclass (:class:`cheatdeck.model.Section`, a card, …), or a tuple,
+            string, number, bool or None inside one.
+
+    Returns:
+        Nested lists and scalars: a dataclass is ``[class name, field values…]`` with only its
+        fields that take part in equality (``compare=True``): two values that compare equal give
+        the same data, whatever their source positions.
+    """
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, tuple | list):
+        return [model_text(v) for v in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__name__, *(model_text(getattr(value, f.name))
+                                        for f in fields(value) if f.compare)]
+    raise TypeError(f"not a model value: {type(value).__name__}")
+
+
+def section_key(salt: str, sheet: Sheet, section: Section, card_keys: Sequence[str],
+                tag_anchors: Mapping[str, str]) -> str:
+    """Return the cache key of ``section``'s parts (module docstring), a hex hash.
+
+    Args:
+        salt: :func:`shared_salt` of this build.
+        sheet, section: the section and its sheet.
+        card_keys: the study keys of its cards (:func:`cheatdeck.site.quizdata.card_keys`).
+        tag_anchors: ``{tag: anchor}`` of the tags its cards carry.
+    """
+    text = json.dumps([salt, sheet.slug, sheet.title, model_text(section), list(card_keys),
+                       sorted(tag_anchors.items())], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class SectionCache:
+    """A ``{key: SectionParts}`` memo that a build loads, uses and saves (only what it used)."""
+
+    def __init__(self, entries: dict[str, Any] | None = None) -> None:
+        """Args:
+            entries: ``{key: parts as JSON}`` from an earlier build (none: an empty cache).
+        """
+        self._old = entries or {}
+        self._used: dict[str, dict[str, Any]] = {}
+        self.rendered = 0
+        """How many sections this build rendered (missed), for tests and profiles."""
+
+    @classmethod
+    def load(cls, path: Path) -> SectionCache:
+        """Read the cache at ``path``; an empty one if it is missing, unreadable, malformed or
+        written under other versions."""
+        return cls(read_pages(path, versions(_FORMAT, _LIBRARIES), lambda v: isinstance(v, dict)))
+
+    def get(self, key: str) -> SectionParts | None:
+        """Return the parts kept under ``key``, or None (missing or malformed)."""
+        data = self._used.get(key, self._old.get(key))
+        parts = SectionParts.from_json(data)
+        if parts is not None and isinstance(data, dict):
+            self._used[key] = data
+        return parts
+
+    def put(self, key: str, parts: SectionParts) -> None:
+        """Keep ``parts`` under ``key`` (written by :meth:`save`)."""
+        self.rendered += 1
+        self._used[key] = parts.to_json()
+
+    def save(self, path: Path) -> None:
+        """Write the parts this build used, atomically; nothing when the keys are unchanged.
+
+        Raises:
+            OutputError: the file cannot be written.
+        """
+        if self._used.keys() == self._old.keys():
+            return
+        write_pages(path, versions(_FORMAT, _LIBRARIES), self._used)
