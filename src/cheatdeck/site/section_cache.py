@@ -28,13 +28,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
-from cheatdeck.model import Section, Sheet
+from cheatdeck.model import Card, FactRow, FactTable, Prose, Section, Shape, Sheet
 from cheatdeck.site.cache_file import read_pages, versions, write_pages
 
 SECTION_CACHE_FILE = "sections.json"
@@ -117,22 +118,33 @@ def model_text(value: Any) -> Any:
     """Return a model value as JSON-able data that holds every field the model compares.
 
     Args:
-        value: a model dataclass (:class:`cheatdeck.model.Section`, a card, …), or a tuple,
-            string, number, bool or None inside one.
+        value: a section or a value inside one (a card, fact table, fact row, prose, shape, a
+            tuple, string, number, bool or None).
 
     Returns:
         Nested lists and scalars: a dataclass is ``[class name, field values…]`` with only its
         fields that take part in equality (``compare=True``): two values that compare equal give
         the same data, whatever their source positions.
+
+    Raises:
+        TypeError: ``value`` holds something else.
     """
-    if isinstance(value, str | int | float | bool) or value is None:
+    kind = type(value)
+    if kind in _SCALARS:
         return value
-    if isinstance(value, tuple | list):
+    if kind is tuple or kind is list:
         return [model_text(v) for v in value]
-    if is_dataclass(value) and not isinstance(value, type):
-        return [type(value).__name__, *(model_text(getattr(value, f.name))
-                                        for f in fields(value) if f.compare)]
-    raise TypeError(f"not a model value: {type(value).__name__}")
+    names = _COMPARED.get(kind)
+    if names is None:
+        raise TypeError(f"not a model value: {kind.__name__}")
+    return [kind.__name__, *[model_text(getattr(value, name)) for name in names]]
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_COMPARED: Mapping[type, tuple[str, ...]] = MappingProxyType({
+    cls: tuple(f.name for f in fields(cls) if f.compare)
+    for cls in (Section, Card, FactTable, FactRow, Prose, Shape)})
+"""The model classes a section holds → their compared fields' names."""
 
 
 def section_key(salt: str, sheet: Sheet, section: Section, card_keys: Sequence[str],
