@@ -30,7 +30,7 @@ from cheatdeck.fragment_cache import CACHE_FILE
 from cheatdeck.project import DEFAULT_SITE_CONFIG
 from cheatdeck.site.page_cache import PAGE_CACHE_FILE
 from cheatdeck.site.search_cache import SEARCH_CACHE_FILE
-from cheatdeck.site.section_cache import SECTION_CACHE_FILE
+from cheatdeck.site.section_cache import SECTION_CACHE_DIR
 
 EXTRA = """# Extras — Math, facts and images
 
@@ -191,10 +191,13 @@ def test_incremental_builds_equal_clean_full_builds_byte_for_byte(
         differ = [name for name in got if got[name] != want[name]]
         assert differ == [], f"{what}: differs from a clean build in {differ}"
         # The clean build made the same caches: the incremental one kept exactly what it uses.
-        for name in (PAGE_CACHE_FILE, SEARCH_CACHE_FILE, SECTION_CACHE_FILE):
+        for name in (PAGE_CACHE_FILE, SEARCH_CACHE_FILE):
             cache = "build/.cheatdeck/" + name
             assert json.loads((project / cache).read_bytes()) == json.loads(
                 (clean / cache).read_bytes()), f"{what}: {name}"
+        got_sections, want_sections = ({p.name: p.read_bytes() for p in sorted(
+            (root / "build/.cheatdeck" / SECTION_CACHE_DIR).iterdir())} for root in (project, clean))
+        assert got_sections == want_sections, f"{what}: {SECTION_CACHE_DIR}"
         # Fragments: the site's own (MathML) fragments of a section served whole from the
         # section cache are not asked for, so the incremental cache holds a part of the clean
         # one's, each the same.

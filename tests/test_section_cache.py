@@ -1,8 +1,8 @@
 """What the site's pages hold of each section, kept between builds (``build/.cheatdeck/
-sections.json``, issue 15).
+sections/<key>.json``, issue 15).
 
 Which sections a rebuild took from the cache is seen from outside, as in test_page_cache.py:
-every cached section page is marked (an HTML comment appended to it in the file), so a section
+every cached section page is marked (an HTML comment appended to it in its file), so a section
 page of the next docs dir that carries the mark was served from the cache and one without it was
 rendered again. That the served parts are right, byte for byte, is
 tests/test_incremental_identical.py's job.
@@ -23,7 +23,7 @@ from cheatdeck.cli import main
 from cheatdeck.model import Section, SourcePos
 from cheatdeck.site import section_cache
 from cheatdeck.site.section_cache import (
-    SECTION_CACHE_FILE,
+    SECTION_CACHE_DIR,
     SectionCache,
     SectionParts,
     model_text,
@@ -70,16 +70,16 @@ def _build(project: Path) -> None:
     assert main(["build", "-q", "--root", str(project)]) == 0
 
 
-def _cache(project: Path) -> Path:
-    return project / "build" / ".cheatdeck" / SECTION_CACHE_FILE
+def _files(project: Path) -> list[Path]:
+    return sorted((project / "build" / ".cheatdeck" / SECTION_CACHE_DIR).iterdir())
 
 
 def _mark_every_cached_section(project: Path) -> int:
-    data = json.loads(_cache(project).read_bytes())
-    for entry in data["pages"].values():
-        entry["page"] += MARK
-    _cache(project).write_text(json.dumps(data), encoding="utf-8")
-    return len(data["pages"])
+    for path in _files(project):
+        data = json.loads(path.read_bytes())
+        data["parts"]["page"] += MARK
+        path.write_text(json.dumps(data), encoding="utf-8")
+    return len(_files(project))
 
 
 def _rendered(project: Path) -> list[str]:
@@ -108,7 +108,7 @@ def test_a_rebuild_renders_only_the_section_whose_content_changed(project: Path)
     for path in (f"{SHEET}/tokens.md", f"{SHEET}/_print.md", "assets/cheatdeck/quiz-data.js"):
         assert "merges the most frequent" in (docs / path).read_text(encoding="utf-8"), path
     # The cache holds this build's sections: the new one unmarked, the edited one gone.
-    entries = json.loads(_cache(project).read_bytes())["pages"].values()
+    entries = [json.loads(p.read_bytes())["parts"] for p in _files(project)]
     assert len(entries) == 10 and sum(MARK not in e["page"] for e in entries) == 1
 
 
@@ -144,25 +144,42 @@ def test_a_tag_taking_another_tags_anchor_renders_the_section_that_links_it(
 
 
 @pytest.mark.parametrize("damage", [
-    b"{not json", b"[]", b'{"versions": "other", "pages": {}}', "pages are no dict",
-    "an entry is no parts"])
-def test_a_damaged_or_foreign_cache_is_ignored(project: Path, damage: bytes | str) -> None:
-    data = json.loads(_cache(project).read_bytes())
-    if damage == "pages are no dict":
-        data["pages"] = ["x"]
-    elif damage == "an entry is no parts":
-        data["pages"] = {key: {"page": 1, "print": [], "quiz": {}, "tags": []}
-                         for key in data["pages"]}
-    text = damage if isinstance(damage, bytes) else json.dumps(data).encode()
-    _cache(project).write_bytes(text)
-    before = {p: p.read_bytes() for p in sorted((project / "site").rglob("*")) if p.is_file()}
+    b"{not json", b"[]", b'{"versions": "other", "parts": {}}', "parts are no parts",
+    "a folder in its place"])
+def test_a_damaged_or_foreign_cache_file_is_a_miss(project: Path, damage: bytes | str) -> None:
+    """Every section's file damaged: each is rendered again, the build succeeds, its site is
+    right and the files are rewritten."""
+    for path in _files(project):
+        if damage == "parts are no parts":
+            data = json.loads(path.read_bytes())
+            data["parts"]["page"] = 1
+            path.write_text(json.dumps(data), encoding="utf-8")
+        elif damage == "a folder in its place":
+            path.unlink()
+            path.mkdir()
+        else:
+            assert isinstance(damage, bytes)
+            path.write_bytes(damage)
     _edit(project / "source" / "s1.md", "merges frequent", "merges often frequent")
     _build(project)
-    after = json.loads(_cache(project).read_bytes())
-    assert len(after["pages"]) == 10
-    assert all(SectionParts.from_json(e) is not None for e in after["pages"].values())
-    changed = [p.name for p, data in before.items() if p.read_bytes() != data]
-    assert "tokens.html" in changed and "attention.html" not in changed
+    assert "merges often frequent" in (project / "site" / SHEET / "tokens.html").read_text(
+        encoding="utf-8")
+    files = [p for p in _files(project) if p.is_file()]
+    # In place of a folder no file can be written: only tokens' (a new key) is.
+    assert len(files) == (1 if damage == "a folder in its place" else 10)
+    for path in files:
+        data = json.loads(path.read_bytes())
+        assert SectionParts.from_json(data["parts"]) is not None, path.name
+
+
+def test_a_cache_folder_that_is_a_file_is_no_error(project: Path) -> None:
+    folder = project / "build" / ".cheatdeck" / SECTION_CACHE_DIR
+    shutil.rmtree(folder)
+    folder.write_text("not a folder", encoding="utf-8")
+    _edit(project / "source" / "s1.md", "merges frequent", "merges often frequent")
+    _build(project)
+    assert "merges often frequent" in (project / "site" / SHEET / "tokens.html").read_text(
+        encoding="utf-8")
 
 
 def test_section_parts_survive_their_json_and_reject_other_shapes() -> None:
@@ -173,8 +190,9 @@ def test_section_parts_survive_their_json_and_reject_other_shapes() -> None:
                       {**parts.to_json(), "print": "one"}, {**parts.to_json(), "quiz": []}]
     for data in bad:
         assert SectionParts.from_json(data) is None
-    cache = SectionCache({"k": {**parts.to_json(), "page": 3}})
-    assert cache.get("k") is None and cache.get("missing") is None and cache.rendered == 0
+    cache = SectionCache(Path("/nonexistent"))
+    assert cache.get("0" * 64) is None and cache.get("../../etc/passwd") is None
+    assert cache.rendered == 0
 
 
 def test_the_key_follows_every_input_but_source_positions() -> None:

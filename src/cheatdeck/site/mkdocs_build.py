@@ -28,7 +28,7 @@ from cheatdeck.site.page_cache import PAGE_CACHE_FILE, PageCache
 from cheatdeck.site.pages import ASSET_DIR, SECTION_PAGES, media_files, render_site_pages, site_nav
 from cheatdeck.site.raw_blocks import RawBlocks
 from cheatdeck.site.search_cache import SEARCH_CACHE_FILE, SearchCache
-from cheatdeck.site.section_cache import SECTION_CACHE_FILE, SectionCache
+from cheatdeck.site.section_cache import SECTION_CACHE_DIR, SectionCache
 
 
 def static_assets() -> dict[str, bytes]:
@@ -222,7 +222,7 @@ def build_site(
         SiteBuildError: MkDocs failed or warned.
     """
     markup = renderer or MarkupRenderer(media=library.media_names)
-    sections = SectionCache.load(cache_dir / SECTION_CACHE_FILE) if cache_dir else None
+    sections = SectionCache(cache_dir / SECTION_CACHE_DIR) if cache_dir else None
     pages = render_site_pages(
         library, title=title, deck_file=deck_path.name if deck_path else None, renderer=markup,
         guids=guids, cache=sections,
@@ -234,9 +234,9 @@ def build_site(
     del pages
     run_mkdocs(config_file, docs_dir=docs_dir, site_dir=site_dir, nav=nav, site_name=site_name,
                site_url=site_url, cache_dir=cache_dir)
-    if sections is not None and cache_dir is not None:  # the build succeeded
+    if sections is not None:  # the build succeeded
         try:
-            sections.save(cache_dir / SECTION_CACHE_FILE)
+            sections.save()
         except OutputError:
             pass  # only a cache: the next build renders what it lacks
 

@@ -5,7 +5,7 @@ the quiz data and the tags page were rendered again from the model: in a profile
 rebuild that was 42% of the time (issue 15), most of it making each fragment safe for
 Python-Markdown (:func:`cheatdeck.site.fragments.for_markdown`) and Jinja. This module keeps,
 per section, everything :func:`cheatdeck.site.pages.render_site_pages` makes of it
-(:class:`SectionParts`) in ``build/.cheatdeck/sections.json``, under a key that hashes all a
+(:class:`SectionParts`) in ``build/.cheatdeck/sections/<key>.json``, under a key that hashes all a
 section's parts are made from:
 
 * the section itself: every field that takes part in the model's equality
@@ -18,15 +18,16 @@ section's parts are made from:
   the bytes of every file of the cheatdeck package (code, templates, assets) and the versions of
   Python and of the libraries that render.
 
-The file keeps the sections of the last build only and is ignored whole when it cannot be read,
-holds malformed JSON or was written under other versions; a malformed entry is a miss. JSON,
-not pickle: the folder is the user's, and loading it must never run code.
+The folder keeps the sections of the last build only; a file that cannot be read, holds
+malformed JSON or was written under other versions is a miss, never an error. JSON, not
+pickle: the folder is the user's, and loading it must never run code.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from importlib.resources import files
@@ -35,11 +36,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from cheatdeck.errors import OutputError
+from cheatdeck.files import write_atomic
 from cheatdeck.model import Card, FactRow, FactTable, Prose, Section, Shape, Sheet
-from cheatdeck.site.cache_file import read_pages, versions, write_pages
+from cheatdeck.site.cache_file import versions
 
-SECTION_CACHE_FILE = "sections.json"
-"""The cache's name inside the work folder (:data:`cheatdeck.work_folder.WORK_DIR`)."""
+SECTION_CACHE_DIR = "sections"
+"""The cache's folder inside the work folder (:data:`cheatdeck.work_folder.WORK_DIR`)."""
 
 _FORMAT = 1
 _LIBRARIES = ("jinja2", "markupsafe", "python-slugify", "markdown-it-py", "mdit-py-plugins",
@@ -163,42 +166,74 @@ def section_key(salt: str, sheet: Sheet, section: Section, card_keys: Sequence[s
 
 
 class SectionCache:
-    """A ``{key: SectionParts}`` memo that a build loads, uses and saves (only what it used)."""
+    """A ``{key: SectionParts}`` memo that a build reads, uses and saves: one file per key,
+    ``<folder>/<key>.json``, so a rebuild reads the sections it takes and writes only the ones
+    it rendered (one file for 10k cards made a rebuild write 22 MB to change one section)."""
 
-    def __init__(self, entries: dict[str, Any] | None = None) -> None:
+    def __init__(self, folder: Path) -> None:
         """Args:
-            entries: ``{key: parts as JSON}`` from an earlier build (none: an empty cache).
+            folder: the cache's folder (:data:`SECTION_CACHE_DIR` in the work folder; it need
+                not exist).
         """
-        self._old = entries or {}
-        self._used: dict[str, dict[str, Any]] = {}
+        self._folder = folder
+        self._stamp = versions(_FORMAT, _LIBRARIES)
+        self._used: set[str] = set()
+        self._new: dict[str, bytes] = {}
         self.rendered = 0
         """How many sections this build rendered (missed), for tests and profiles."""
 
-    @classmethod
-    def load(cls, path: Path) -> SectionCache:
-        """Read the cache at ``path``; an empty one if it is missing, unreadable, malformed or
-        written under other versions."""
-        return cls(read_pages(path, versions(_FORMAT, _LIBRARIES), lambda v: isinstance(v, dict)))
-
     def get(self, key: str) -> SectionParts | None:
-        """Return the parts kept under ``key``, or None (missing or malformed)."""
-        data = self._used.get(key, self._old.get(key))
-        parts = SectionParts.from_json(data)
-        if parts is not None and isinstance(data, dict):
-            self._used[key] = data
+        """Return the parts kept under ``key``, or None: no such file, or one that cannot be
+        read, is no JSON, was written under other versions or holds no parts."""
+        data: Any = None
+        if key in self._new:
+            data = json.loads(self._new[key])
+        elif _KEY.fullmatch(key):
+            try:
+                data = json.loads((self._folder / f"{key}.json").read_bytes())
+            except (OSError, ValueError):
+                return None
+        if not isinstance(data, dict) or data.get("versions") != self._stamp:
+            return None
+        parts = SectionParts.from_json(data.get("parts"))
+        if parts is not None:
+            self._used.add(key)
         return parts
 
     def put(self, key: str, parts: SectionParts) -> None:
-        """Keep ``parts`` under ``key`` (written by :meth:`save`)."""
+        """Keep ``parts`` under ``key`` (a hex hash, :func:`section_key`), written by
+        :meth:`save`."""
         self.rendered += 1
-        self._used[key] = parts.to_json()
+        self._used.add(key)
+        self._new[key] = json.dumps({"versions": self._stamp, "parts": parts.to_json()},
+                                    ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
-    def save(self, path: Path) -> None:
-        """Write the parts this build used, atomically; nothing when the keys are unchanged.
+    def save(self) -> None:
+        """Write each section rendered by this build to its file, atomically, and delete the
+        files of the sections it did not use (the folder follows the sources).
 
         Raises:
-            OutputError: the file cannot be written.
+            OutputError: a file cannot be written or deleted (after writing all it could).
         """
-        if self._used.keys() == self._old.keys():
-            return
-        write_pages(path, versions(_FORMAT, _LIBRARIES), self._used)
+        failed: OutputError | None = None
+        for key, data in self._new.items():
+            try:
+                write_atomic(self._folder / f"{key}.json", data)
+            except OutputError as error:  # the others are still worth keeping
+                failed = failed or error
+        try:
+            stale = [path for path in self._folder.iterdir() if _KEY_FILE.fullmatch(path.name)
+                     and path.name[:-len(".json")] not in self._used]
+            for path in stale:
+                path.unlink()
+        except FileNotFoundError:
+            pass  # nothing kept yet, nothing rendered
+        except OSError as error:
+            raise OutputError(f"{self._folder.as_posix()}: cannot update the section cache: "
+                              f"{error.strerror}") from error
+        if failed is not None:
+            raise failed
+
+
+_KEY = re.compile(r"[0-9a-f]{64}")
+_KEY_FILE = re.compile(r"[0-9a-f]{64}\.json")
