@@ -93,6 +93,18 @@ def test_ledger_matches_golden_file() -> None:
     assert lines[4].endswith('"What is RoPE?", "Rotary position embeddings", {"id": "rope"}]')
 
 
+def test_dated_is_replace_of_time_and_digest() -> None:
+    """Every field but the two is kept, whatever fields the entry has: each gets a value of its
+    own here (no default), so a field dated() forgot fails."""
+    values: dict[str, object] = {}
+    for number, spec in enumerate(dataclasses.fields(LedgerEntry), start=1):
+        values[spec.name] = {"int": number, "bool": True}.get(
+            str(spec.type), (spec.name,) if str(spec.type).startswith("tuple") else spec.name)
+    entry = LedgerEntry(**values)  # type: ignore[arg-type]
+    assert all(getattr(entry, f.name) != f.default for f in dataclasses.fields(LedgerEntry))
+    assert entry.dated(99, "abc") == dataclasses.replace(entry, changed=99, digest="abc")
+
+
 def test_round_trip_and_same_input_same_bytes() -> None:
     ledger = first_ledger()
     assert Ledger.loads(ledger.dumps()) == ledger

@@ -234,13 +234,13 @@ def _dated(draft: _Draft, old: LedgerEntry | None, now: int) -> PlannedNote:
     if draft.state == "kept" and old is not None:
         entry, change = old, "unchanged"  # byte for byte as last shipped
     elif old is None:
-        entry, change = replace(draft.entry, changed=now, digest=digest), "added"
+        entry, change = draft.entry.dated(now, digest), "added"
     elif old.digest == digest or (not old.digest and old.same_source(draft.entry)
                                   and old.retired == draft.entry.retired):
         # The entry records the new text (a fixed typo in a title may not change the HTML).
-        entry, change = replace(draft.entry, changed=old.changed, digest=digest), "unchanged"
+        entry, change = draft.entry.dated(old.changed, digest), "unchanged"
     else:
-        entry = replace(draft.entry, changed=max(now, old.changed + 1), digest=digest)
+        entry = draft.entry.dated(max(now, old.changed + 1), digest)
         change = "changed"
     return PlannedNote(draft.entry.guid, draft.note_type, draft.deck, draft.fields, draft.tags,
                        draft.state, change, draft.key, draft.entry.question, draft.pos, entry)
