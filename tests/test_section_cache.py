@@ -20,6 +20,7 @@ import pytest
 from conftest import ROOT
 
 from cheatdeck.cli import main
+from cheatdeck.errors import OutputError
 from cheatdeck.model import Section, SourcePos
 from cheatdeck.site import section_cache
 from cheatdeck.site.section_cache import (
@@ -193,6 +194,36 @@ def test_section_parts_survive_their_json_and_reject_other_shapes() -> None:
     cache = SectionCache(Path("/nonexistent"))
     assert cache.get("0" * 64) is None and cache.get("../../etc/passwd") is None
     assert cache.rendered == 0
+
+
+def test_a_rendered_section_is_on_disk_at_once_and_save_drops_the_unused(
+        tmp_path: Path) -> None:
+    """A 100k-card build must not hold every section's parts until it ends (issue 15): put
+    writes the file, get reads it back; save, after a build that succeeded, deletes the rest."""
+    folder = tmp_path / SECTION_CACHE_DIR
+    parts = SectionParts("# 🔥 page\n", ("<p>a</p>",), {"slug": "s", "cards": []}, ())
+    first = SectionCache(folder)
+    first.put("a" * 64, parts)
+    assert json.loads((folder / f"{'a' * 64}.json").read_bytes())["parts"] == parts.to_json()
+    first.put("b" * 64, parts)
+    first.save()
+    second = SectionCache(folder)
+    assert second.get("a" * 64) == parts and second.rendered == 0
+    second.save()
+    assert sorted(p.name for p in folder.iterdir()) == [f"{'a' * 64}.json"]
+
+
+def test_a_section_that_cannot_be_written_fails_save_after_the_rest(tmp_path: Path) -> None:
+    folder = tmp_path / SECTION_CACHE_DIR
+    folder.mkdir()
+    (folder / f"{'c' * 64}.json").mkdir()  # os.replace cannot put a file there
+    parts = SectionParts("# page\n", (), {"slug": "s", "cards": []}, ())
+    cache = SectionCache(folder)
+    cache.put("c" * 64, parts)
+    cache.put("d" * 64, parts)
+    assert SectionCache(folder).get("d" * 64) == parts
+    with pytest.raises(OutputError, match=f"{'c' * 64}.json: cannot write"):
+        cache.save()
 
 
 def test_the_key_follows_every_input_but_source_positions() -> None:

@@ -7,14 +7,18 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from cheatdeck.errors import OutputError
 
 
-def write_atomic(path: Path, data: bytes, *, mode: int = 0o644, tmp_dir: Path | None = None
-                 ) -> None:
+def write_atomic(path: Path, data: bytes | Iterable[bytes], *, mode: int = 0o644,
+                 tmp_dir: Path | None = None, durable: bool = True) -> None:
     """Write ``data`` to ``path`` through a temp file and ``os.replace``.
+
+    ``data`` is the file's bytes, or an iterable of its pieces, written as they come: a large
+    file (a build cache) then never has to be whole in memory (issue 15).
 
     Readers of ``path`` see the old file or the new one, never half of one; the parent folder
     is created if missing; the file gets ``mode`` (``mkstemp`` would leave it 0600).
@@ -22,6 +26,8 @@ def write_atomic(path: Path, data: bytes, *, mode: int = 0o644, tmp_dir: Path | 
     :func:`cheatdeck.work_folder.sweep` can remove it if this process dies) when that folder
     exists on the same file system as ``path``; else next to ``path``. Pass the work folder's
     staging folder for files in ``source/``: nothing temporary is ever written there.
+    ``durable=False`` skips the ``fsync`` before the rename: for caches, which a crash may
+    leave empty or torn (their readers take such a file for a miss), a few milliseconds each.
 
     Raises:
         OutputError: the folder cannot be created or written (permission, disk full); the
@@ -40,10 +46,14 @@ def write_atomic(path: Path, data: bytes, *, mode: int = 0o644, tmp_dir: Path | 
         raise OutputError(f"{path.as_posix()}: cannot write: {reason}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             os.fchmod(handle.fileno(), mode)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from cheatdeck import __version__
 from cheatdeck.files import write_atomic
+from cheatdeck.json_pieces import json_object_pieces
 
 CACHE_FILE = "fragments.json"
 """The cache's name inside the work folder (:data:`cheatdeck.work_folder.WORK_DIR`)."""
@@ -111,6 +112,5 @@ class FragmentCache:
         """
         if not self.changed:
             return
-        text = json.dumps({"renderer": self._version or renderer_version(),
-                           "fragments": self._used}, ensure_ascii=False, separators=(",", ":"))
-        write_atomic(path, text.encode("utf-8"), tmp_dir=tmp_dir)
+        write_atomic(path, json_object_pieces({"renderer": self._version or renderer_version()},
+                                              "fragments", self._used), tmp_dir=tmp_dir, durable=False)

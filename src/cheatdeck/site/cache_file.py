@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cheatdeck.files import write_atomic
+from cheatdeck.json_pieces import json_object_pieces
 
 
 def versions(file_format: int, libraries: Sequence[str]) -> str:
@@ -48,6 +49,4 @@ def write_pages(path: Path, stamp: str, pages: dict[str, Any]) -> None:
     Raises:
         OutputError: the file cannot be written.
     """
-    text = json.dumps({"versions": stamp, "pages": pages}, ensure_ascii=False,
-                      separators=(",", ":"))
-    write_atomic(path, text.encode("utf-8"))
+    write_atomic(path, json_object_pieces({"versions": stamp}, "pages", pages), durable=False)

@@ -168,7 +168,10 @@ def section_key(salt: str, sheet: Sheet, section: Section, card_keys: Sequence[s
 class SectionCache:
     """A ``{key: SectionParts}`` memo that a build reads, uses and saves: one file per key,
     ``<folder>/<key>.json``, so a rebuild reads the sections it takes and writes only the ones
-    it rendered (one file for 10k cards made a rebuild write 22 MB to change one section)."""
+    it rendered (one file for 10k cards made a rebuild write 22 MB to change one section).
+    A rendered section's file is written at once, not kept in memory until the build ends
+    (a 100k-card build holds its pages in MkDocs meanwhile, issue 15); what a build did not
+    use is deleted by :meth:`save`, once the build succeeded."""
 
     def __init__(self, folder: Path) -> None:
         """Args:
@@ -178,21 +181,19 @@ class SectionCache:
         self._folder = folder
         self._stamp = versions(_FORMAT, _LIBRARIES)
         self._used: set[str] = set()
-        self._new: dict[str, bytes] = {}
+        self._failed: OutputError | None = None
         self.rendered = 0
         """How many sections this build rendered (missed), for tests and profiles."""
 
     def get(self, key: str) -> SectionParts | None:
         """Return the parts kept under ``key``, or None: no such file, or one that cannot be
         read, is no JSON, was written under other versions or holds no parts."""
-        data: Any = None
-        if key in self._new:
-            data = json.loads(self._new[key])
-        elif _KEY.fullmatch(key):
-            try:
-                data = json.loads((self._folder / f"{key}.json").read_bytes())
-            except (OSError, ValueError):
-                return None
+        if not _KEY.fullmatch(key):
+            return None
+        try:
+            data: Any = json.loads((self._folder / f"{key}.json").read_bytes())
+        except (OSError, ValueError):
+            return None
         if not isinstance(data, dict) or data.get("versions") != self._stamp:
             return None
         parts = SectionParts.from_json(data.get("parts"))
@@ -201,26 +202,26 @@ class SectionCache:
         return parts
 
     def put(self, key: str, parts: SectionParts) -> None:
-        """Keep ``parts`` under ``key`` (a hex hash, :func:`section_key`), written by
-        :meth:`save`."""
+        """Write ``parts`` under ``key`` (a hex hash, :func:`section_key`) to its file,
+        atomically. A file that cannot be written is only a miss for the next build; the
+        first such failure is raised by :meth:`save`."""
         self.rendered += 1
         self._used.add(key)
-        self._new[key] = json.dumps({"versions": self._stamp, "parts": parts.to_json()},
-                                    ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        data = json.dumps({"versions": self._stamp, "parts": parts.to_json()},
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            write_atomic(self._folder / f"{key}.json", data, durable=False)
+        except OutputError as error:  # the others are still worth keeping
+            self._failed = self._failed or error
 
     def save(self) -> None:
-        """Write each section rendered by this build to its file, atomically, and delete the
-        files of the sections it did not use (the folder follows the sources).
+        """Delete the files of the sections this build did not use (the folder follows the
+        sources); call it once the build succeeded.
 
         Raises:
-            OutputError: a file cannot be written or deleted (after writing all it could).
+            OutputError: a section's file could not be written (:meth:`put`), or a file cannot
+                be deleted.
         """
-        failed: OutputError | None = None
-        for key, data in self._new.items():
-            try:
-                write_atomic(self._folder / f"{key}.json", data)
-            except OutputError as error:  # the others are still worth keeping
-                failed = failed or error
         try:
             stale = [path for path in self._folder.iterdir() if _KEY_FILE.fullmatch(path.name)
                      and path.name[:-len(".json")] not in self._used]
@@ -231,8 +232,8 @@ class SectionCache:
         except OSError as error:
             raise OutputError(f"{self._folder.as_posix()}: cannot update the section cache: "
                               f"{error.strerror}") from error
-        if failed is not None:
-            raise failed
+        if self._failed is not None:
+            raise self._failed
 
 
 _KEY = re.compile(r"[0-9a-f]{64}")
