@@ -36,9 +36,9 @@ def json_object_pieces(head: Mapping[str, Any], name: str, entries: Mapping[str,
     if name in head:
         raise ValueError(f"{name!r} is already a member of the head")
     opening = _ENCODE(dict(head))
-    yield (opening[:-1] + ("," if head else "") + _ENCODE(name) + ":{").encode("utf-8")
+    yield (opening[:-1] + ("," if head else "") + _ENCODE(name) + ":{").encode()
     comma = ""
     for key, value in entries.items():
-        yield f"{comma}{_ENCODE(key)}:{_ENCODE(value)}".encode("utf-8")
+        yield f"{comma}{_ENCODE(key)}:{_ENCODE(value)}".encode()
         comma = ","
     yield b"}}"

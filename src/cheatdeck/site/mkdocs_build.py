@@ -24,6 +24,7 @@ from cheatdeck.errors import OutputError, SiteBuildError
 from cheatdeck.markup import MarkupRenderer
 from cheatdeck.model import Library
 from cheatdeck.outputs import DOCS_MARKER
+from cheatdeck.site.content_store import ContentStore, applies
 from cheatdeck.site.page_cache import PAGE_CACHE_FILE, PageCache
 from cheatdeck.site.pages import ASSET_DIR, SECTION_PAGES, media_files, render_site_pages, site_nav
 from cheatdeck.site.raw_blocks import RawBlocks
@@ -168,6 +169,8 @@ def run_mkdocs(
             if caches is not None:
                 config.plugins["cheatdeck/page-cache"] = caches[0]
                 config.plugins["cheatdeck/search-cache"] = caches[1]
+            if applies(config.plugins):
+                config.plugins["cheatdeck/content-store"] = ContentStore()
             build(config)
         except MkDocsException as error:
             details = "".join(f"\n  {m}" for m in collector.messages)

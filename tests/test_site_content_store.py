@@ -1,0 +1,101 @@
+"""Converted pages held compressed between MkDocs' two passes (``site/content_store.py``,
+issue 15): the site is the same byte for byte, the pages hold no HTML between the passes, and
+a plugin or hook of the user's, which might read it then, turns the store off."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
+from site_fixtures import CONFIG, TITLE, browser_library
+
+from cheatdeck.model import Library
+from cheatdeck.site import render_site_pages, run_mkdocs, site_nav, write_docs
+from cheatdeck.site.content_store import ContentStore, applies
+from cheatdeck.site.pages import SECTION_PAGES
+
+
+class _Probe(BasePlugin):  # type: ignore[type-arg]
+    """Records every page's HTML between MkDocs' passes (on_env)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.between: dict[str, str | None] = {}
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        self.between = {f.src_uri: f.page.content for f in files.documentation_pages() if f.page}
+        return env
+
+
+def _files(folder: Path) -> dict[Path, bytes]:
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Library]:
+    library = browser_library()
+    root = tmp_path_factory.mktemp("content-store")
+    write_docs(root / "docs", render_site_pages(library, title=TITLE))
+    return root, library
+
+
+def _build(root: Path, library: Library, site: str, *plugins: tuple[str, BasePlugin]
+           ) -> MkDocsConfig:  # type: ignore[type-arg]
+    config = load_config(config_file=str(CONFIG), strict=True, docs_dir=str(root / "docs"),
+                         site_dir=str(root / site), nav=site_nav(library),
+                         not_in_nav=SECTION_PAGES)
+    for name, plugin in plugins:
+        config.plugins[name] = plugin
+    build(config)
+    return config
+
+
+def test_pages_hold_no_html_between_the_passes_and_the_site_is_the_same(
+        docs: tuple[Path, Library]) -> None:
+    root, library = docs
+    stored, plain = _Probe(), _Probe()
+    _build(root, library, "stored", ("cheatdeck/content-store", ContentStore()), ("probe", stored))
+    _build(root, library, "plain", ("probe", plain))
+    assert len(stored.between) == len(plain.between) > 10
+    assert set(stored.between.values()) == {""}
+    assert all(html and "<h1" in html for html in plain.between.values())
+    ours, theirs = _files(root / "stored"), _files(root / "plain")
+    assert ours.keys() == theirs.keys()
+    assert [p for p in ours if ours[p] != theirs[p]] == []
+
+
+def test_only_the_search_plugin_and_our_own_let_it_apply(docs: tuple[Path, Library]) -> None:
+    config = load_config(config_file=str(CONFIG), docs_dir=str(docs[0] / "docs"))
+    assert list(config.plugins) == ["material/search"]
+    assert applies(config.plugins)
+    assert applies([*config.plugins, "cheatdeck/raw-blocks", "cheatdeck/page-cache",
+                    "cheatdeck/search-cache"])
+    assert not applies([*config.plugins, "material/tags"])
+    assert not applies([*config.plugins, "rss"])
+
+
+def test_a_hook_of_the_users_sees_every_page_whole(docs: tuple[Path, Library],
+                                                    tmp_path: Path) -> None:
+    """A hook (mkdocs.yml ``hooks:``) is a plugin to MkDocs: with one, the store is off and the
+    hook reads each page's HTML in on_env, where a stored page would hold ``""``."""
+    root, library = docs
+    (tmp_path / "probe_hook.py").write_text(
+        "import json, pathlib\n"
+        "def on_env(env, config, files):\n"
+        "    pages = {f.src_uri: f.page.content for f in files.documentation_pages() if f.page}\n"
+        f"    pathlib.Path({str(tmp_path / 'seen.json')!r}).write_text(json.dumps(pages))\n"
+        "    return env\n", encoding="utf-8")
+    config_file = tmp_path / "mkdocs.yml"
+    config_file.write_text(CONFIG.read_text(encoding="utf-8") + "\nhooks:\n  - probe_hook.py\n",
+                           encoding="utf-8")
+    run_mkdocs(config_file, docs_dir=root / "docs", site_dir=tmp_path / "site",
+               nav=site_nav(library), cache_dir=tmp_path / "cache")
+    seen = json.loads((tmp_path / "seen.json").read_text(encoding="utf-8"))
+    assert len(seen) > 10 and all(html and "<h1" in html for html in seen.values())
