@@ -46,10 +46,8 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], *, mode: int = 0o644
         raise OutputError(f"{path.as_posix()}: cannot write: {reason}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            if isinstance(data, bytes):
-                handle.write(data)
-            else:
-                handle.writelines(data)
+            for piece in (data,) if isinstance(data, bytes) else data:
+                handle.write(piece)
             os.fchmod(handle.fileno(), mode)
             handle.flush()
             if durable:
