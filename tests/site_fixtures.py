@@ -201,3 +201,34 @@ def study_library() -> Library:
     assert sheet is not None
     assert [d.level for d in diagnostics] == ["warning"], diagnostics
     return Library((sheet,))
+
+
+def written_docs(root: Path, library: Library) -> Path:
+    """Write ``library``'s pages into ``root / "docs"`` (as a build would) and return ``root``."""
+    from cheatdeck.site import render_site_pages, write_docs
+
+    write_docs(root / "docs", render_site_pages(library, title=TITLE))
+    return root
+
+
+def site_files(folder: Path) -> dict[Path, bytes]:
+    """Every file under ``folder``: relative path → bytes (to compare two sites byte for byte)."""
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def plain_mkdocs_build(config_file: Path, root: Path, library: Library, site: str,
+                       *plugins: tuple[str, object]) -> None:
+    """Build ``root / "docs"`` into ``root / site`` with MkDocs alone (no plugin of cheatdeck's
+    but ``plugins``, added by name after the configuration is loaded), with cheatdeck's nav."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from cheatdeck.site import site_nav
+    from cheatdeck.site.pages import SECTION_PAGES
+
+    config = load_config(config_file=str(config_file), strict=True, docs_dir=str(root / "docs"),
+                         site_dir=str(root / site), nav=site_nav(library),
+                         not_in_nav=SECTION_PAGES)
+    for name, plugin in plugins:
+        config.plugins[name] = plugin  # type: ignore[assignment]
+    build(config)

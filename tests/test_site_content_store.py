@@ -9,17 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
-from site_fixtures import CONFIG, TITLE, browser_library
+from site_fixtures import CONFIG, browser_library, plain_mkdocs_build, site_files, written_docs
 
 from cheatdeck.model import Library
-from cheatdeck.site import render_site_pages, run_mkdocs, site_nav, write_docs
+from cheatdeck.site import run_mkdocs, site_nav
 from cheatdeck.site.content_store import ContentStore, applies
-from cheatdeck.site.pages import SECTION_PAGES
 
 
 class _Probe(BasePlugin):  # type: ignore[type-arg]
@@ -34,39 +32,23 @@ class _Probe(BasePlugin):  # type: ignore[type-arg]
         return env
 
 
-def _files(folder: Path) -> dict[Path, bytes]:
-    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
 @pytest.fixture(scope="module")
 def docs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Library]:
     library = browser_library()
-    root = tmp_path_factory.mktemp("content-store")
-    write_docs(root / "docs", render_site_pages(library, title=TITLE))
-    return root, library
-
-
-def _build(root: Path, library: Library, site: str, *plugins: tuple[str, BasePlugin]
-           ) -> MkDocsConfig:  # type: ignore[type-arg]
-    config = load_config(config_file=str(CONFIG), strict=True, docs_dir=str(root / "docs"),
-                         site_dir=str(root / site), nav=site_nav(library),
-                         not_in_nav=SECTION_PAGES)
-    for name, plugin in plugins:
-        config.plugins[name] = plugin
-    build(config)
-    return config
+    return written_docs(tmp_path_factory.mktemp("content-store"), library), library
 
 
 def test_pages_hold_no_html_between_the_passes_and_the_site_is_the_same(
         docs: tuple[Path, Library]) -> None:
     root, library = docs
     stored, plain = _Probe(), _Probe()
-    _build(root, library, "stored", ("cheatdeck/content-store", ContentStore()), ("probe", stored))
-    _build(root, library, "plain", ("probe", plain))
+    plain_mkdocs_build(CONFIG, root, library, "stored",
+                       ("cheatdeck/content-store", ContentStore()), ("probe", stored))
+    plain_mkdocs_build(CONFIG, root, library, "plain", ("probe", plain))
     assert len(stored.between) == len(plain.between) > 10
     assert set(stored.between.values()) == {""}
     assert all(html and "<h1" in html for html in plain.between.values())
-    ours, theirs = _files(root / "stored"), _files(root / "plain")
+    ours, theirs = site_files(root / "stored"), site_files(root / "plain")
     assert ours.keys() == theirs.keys()
     assert [p for p in ours if ours[p] != theirs[p]] == []
 

@@ -12,15 +12,22 @@ from pathlib import Path
 import markdown
 import pytest
 from markdown.preprocessors import HtmlBlockPreprocessor, NormalizeWhitespace
-from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
-from site_fixtures import CONFIG, ROOT, TITLE, browser_library
+from site_fixtures import (
+    CONFIG,
+    ROOT,
+    TITLE,
+    browser_library,
+    plain_mkdocs_build,
+    site_files,
+    written_docs,
+)
 
 from cheatdeck.model import Card, FactTable, Library, Prose
 from cheatdeck.reader import read_paths, read_text
-from cheatdeck.site import render_site_pages, run_mkdocs, site_nav, write_docs
-from cheatdeck.site.pages import SECTION_PAGES, print_path, section_page
+from cheatdeck.site import render_site_pages, run_mkdocs, site_nav
+from cheatdeck.site.pages import print_path, section_page
 from cheatdeck.site.raw_blocks import (
     block_anchors,
     block_end,
@@ -173,28 +180,15 @@ def test_pages_that_cannot_be_split_stay_whole() -> None:
 @pytest.fixture(scope="module")
 def docs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Library]:
     library = _library()
-    root = tmp_path_factory.mktemp("raw-blocks")
-    write_docs(root / "docs", render_site_pages(library, title=TITLE))
-    return root, library
-
-
-def _files(folder: Path) -> dict[Path, bytes]:
-    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
-def _plain_build(config_file: Path, root: Path, library: Library, site: str) -> None:
-    config = load_config(config_file=str(config_file), strict=True, docs_dir=str(root / "docs"),
-                         site_dir=str(root / site), nav=site_nav(library),
-                         not_in_nav=SECTION_PAGES)
-    build(config)
+    return written_docs(tmp_path_factory.mktemp("raw-blocks"), library), library
 
 
 def test_the_site_is_byte_for_byte_what_plain_mkdocs_builds(docs: tuple[Path, Library]) -> None:
     root, library = docs
     run_mkdocs(CONFIG, docs_dir=root / "docs", site_dir=root / "ours", nav=site_nav(library),
                cache_dir=root / "cache")
-    _plain_build(CONFIG, root, library, "plain")
-    ours, plain = _files(root / "ours"), _files(root / "plain")
+    plain_mkdocs_build(CONFIG, root, library, "plain")
+    ours, plain = site_files(root / "ours"), site_files(root / "plain")
     assert ours.keys() == plain.keys()
     assert [p for p in ours if ours[p] != plain[p]] == []
     # MkDocs converted the stand-ins (the page cache keeps its conversions): one per card,
@@ -227,8 +221,8 @@ def test_extensions_that_read_the_whole_text_get_the_whole_page(
         site = f"ours-{extensions[0]}"
         run_mkdocs(config_file, docs_dir=root / "docs", site_dir=root / site,
                    nav=site_nav(library), cache_dir=tmp_path / site)
-        _plain_build(config_file, root, library, f"plain-{extensions[0]}")
-        ours, plain = _files(root / site), _files(root / f"plain-{extensions[0]}")
+        plain_mkdocs_build(config_file, root, library, f"plain-{extensions[0]}")
+        ours, plain = site_files(root / site), site_files(root / f"plain-{extensions[0]}")
         assert ours.keys() == plain.keys()
         assert [p for p in ours if ours[p] != plain[p]] == []
         converted = (tmp_path / site / "pages.json").read_text(encoding="utf-8")
