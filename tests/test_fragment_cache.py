@@ -92,3 +92,28 @@ def test_build_keeps_the_cache_in_the_ignored_work_folder_and_follows_the_source
     after = json.loads(cache.read_text(encoding="utf-8"))["fragments"]
     assert set(after) - set(first) == {f"inline\0\0{old} edited"}
     assert set(first) - set(after) == {f"inline\0\0{old}"}
+
+
+@pytest.mark.parametrize("damage", ["a folder in its place", b"[" * 200_000])
+def test_a_cache_that_cannot_be_read_or_written_never_fails_the_build(
+        project: Path, damage: bytes | str) -> None:
+    """The cache is written after the deck and site are published: failing to write it must not
+    fail the build, whose ledger records the notes the published deck ships (stop 25: a folder
+    named fragments.json made the build exit 1 without writing the ledger). JSON nested too deep
+    for Python's parser (RecursionError) is a miss like any damaged file."""
+    assert main(["build", "-q", "--no-site"]) == 0
+    cache = project / "build" / ".cheatdeck" / CACHE_FILE
+    cache.unlink()
+    if isinstance(damage, bytes):
+        cache.write_bytes(damage)
+    else:
+        cache.mkdir()
+    sheet = project / "source" / "s1.md"
+    sheet.write_text(sheet.read_text(encoding="utf-8")
+                     + "\n\n## 🆕 Added later\n\n| Question | Answer |\n| --- | --- |\n"
+                     "| What is a new row? | A row added after the first build |\n",
+                     encoding="utf-8")
+    assert main(["build", "-q", "--no-site"]) == 0
+    ledger = (project / "source" / "cheatdeck.lock").read_text(encoding="utf-8")
+    assert "What is a new row?" in ledger
+    assert cache.is_dir() == (not isinstance(damage, bytes))

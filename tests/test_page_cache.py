@@ -96,7 +96,8 @@ def test_a_new_file_in_the_docs_dir_converts_every_page_again(project: Path) -> 
 
 
 @pytest.mark.parametrize("damage", [b"", b"{not json", b'{"versions": "other", "pages": {}}',
-                                    b'{"versions": 1, "pages": []}', b"\xff\xfe"])
+                                    b'{"versions": 1, "pages": []}', b"\xff\xfe",
+                                    b"[" * 200_000])  # nested too deep for json: RecursionError
 def test_a_damaged_or_foreign_cache_is_ignored_and_rewritten(project: Path, damage: bytes) -> None:
     clean = {p: (project / "site" / p).read_bytes() for p in _pages(project)}
     _cache(project).write_bytes(damage)

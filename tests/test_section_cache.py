@@ -146,7 +146,7 @@ def test_a_tag_taking_another_tags_anchor_renders_the_section_that_links_it(
 
 @pytest.mark.parametrize("damage", [
     b"{not json", b"[]", b'{"versions": "other", "parts": {}}', "parts are no parts",
-    "a folder in its place"])
+    "a folder in its place", b"[" * 200_000])  # the last: nested too deep, RecursionError
 def test_a_damaged_or_foreign_cache_file_is_a_miss(project: Path, damage: bytes | str) -> None:
     """Every section's file damaged: each is rendered again, the build succeeds, its site is
     right and the files are rewritten."""

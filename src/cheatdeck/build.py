@@ -222,7 +222,7 @@ def _phases(config: Config, options: BuildOptions, paths: Paths, *, environ: Map
                              paths=paths, renderer=renderer, staging=staging)
     try:
         cache.save(cache_path, tmp_dir=staging)
-    except OSError:
+    except OutputError:
         pass  # only a cache: the next build renders what it lacks; the outputs are published
     stamp = inputs.fingerprint
     new_ledger = plan.ledger().dumps()

@@ -94,7 +94,7 @@ class FragmentCache:
         current = renderer_version()
         try:
             data = json.loads(path.read_bytes())
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested too deep
             return cls(version=current)
         if (not isinstance(data, dict) or data.get("renderer") != current
                 or not isinstance(data.get("fragments"), dict)):
@@ -108,7 +108,7 @@ class FragmentCache:
         file follows the sources), atomically; nothing when nothing changed.
 
         Raises:
-            OSError: the file cannot be written.
+            OutputError: the file cannot be written (:func:`cheatdeck.files.write_atomic`).
         """
         if not self.changed:
             return

@@ -35,7 +35,7 @@ def read_pages(path: Path, stamp: str, valid: Callable[[Any], bool]) -> dict[str
     (:func:`versions`). Never raises."""
     try:
         data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested too deep
         return {}
     if not isinstance(data, dict) or data.get("versions") != stamp or \
             not isinstance(data.get("pages"), dict):

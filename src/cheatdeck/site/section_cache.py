@@ -192,7 +192,7 @@ class SectionCache:
             return None
         try:
             data: Any = json.loads((self._folder / f"{key}.json").read_bytes())
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested too deep
             return None
         if not isinstance(data, dict) or data.get("versions") != self._stamp:
             return None
