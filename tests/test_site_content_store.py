@@ -5,6 +5,7 @@ a plugin or hook of the user's, which might read it then, turns the store off.""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -53,14 +54,56 @@ def test_pages_hold_no_html_between_the_passes_and_the_site_is_the_same(
     assert [p for p in ours if ours[p] != theirs[p]] == []
 
 
-def test_only_the_search_plugin_and_our_own_let_it_apply(docs: tuple[Path, Library]) -> None:
-    config = load_config(config_file=str(CONFIG), docs_dir=str(docs[0] / "docs"))
-    assert list(config.plugins) == ["material/search"]
-    assert applies(config.plugins)
-    assert applies([*config.plugins, "cheatdeck/raw-blocks", "cheatdeck/page-cache",
-                    "cheatdeck/search-cache"])
-    assert not applies([*config.plugins, "material/tags"])
-    assert not applies([*config.plugins, "rss"])
+def test_only_the_search_plugin_and_our_own_let_it_apply(docs: tuple[Path, Library],
+                                                          tmp_path: Path) -> None:
+    text = CONFIG.read_text(encoding="utf-8")
+
+    def loaded(extra: str = "", *plugins: str) -> Any:
+        config_file = tmp_path / "mkdocs.yml"
+        config_file.write_text(text + extra, encoding="utf-8")
+        config = load_config(config_file=str(config_file), docs_dir=str(docs[0] / "docs"))
+        for name in plugins:
+            config.plugins[name] = BasePlugin()
+        return config
+
+    assert list(loaded().plugins) == ["material/search"]
+    assert applies(loaded())
+    assert applies(loaded("", "cheatdeck/raw-blocks", "cheatdeck/page-cache",
+                          "cheatdeck/search-cache"))
+    assert not applies(loaded("", "material/tags"))
+    assert not applies(loaded("", "rss"))
+    (tmp_path / "overrides").mkdir()
+    with_overrides = text.replace("theme:\n", "theme:\n  custom_dir: overrides\n", 1)
+    assert with_overrides != text
+    (tmp_path / "mkdocs.yml").write_text(with_overrides, encoding="utf-8")
+    config = load_config(config_file=str(tmp_path / "mkdocs.yml"), docs_dir=str(docs[0] / "docs"))
+    assert config.theme.custom_dir and not applies(config)
+    (tmp_path / "extra.html").write_text("x", encoding="utf-8")
+    assert not applies(loaded("\nextra_templates:\n  - extra.html\n"))
+
+
+def test_a_template_override_reading_the_next_page_sees_it_whole(
+        docs: tuple[Path, Library], tmp_path: Path) -> None:
+    """A theme override may read another page's HTML (``page.next_page.content``), which a
+    stored page would not hold: with ``custom_dir`` the store is off and the site is what
+    plain MkDocs builds."""
+    root, library = docs
+    (tmp_path / "overrides").mkdir()
+    (tmp_path / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}{% block content %}{{ super() }}<!-- next='
+        "{{ (page.next_page.content or '')|length if page.next_page else '-' }} -->"
+        "{% endblock %}", encoding="utf-8")
+    config_file = tmp_path / "mkdocs.yml"
+    config_file.write_text(CONFIG.read_text(encoding="utf-8").replace(
+        "theme:\n", "theme:\n  custom_dir: overrides\n", 1), encoding="utf-8")
+    run_mkdocs(config_file, docs_dir=root / "docs", site_dir=tmp_path / "ours",
+               nav=site_nav(library), cache_dir=tmp_path / "cache")
+    plain_mkdocs_build(config_file, root, library, "plain-overrides")
+    ours, plain = site_files(tmp_path / "ours"), site_files(root / "plain-overrides")
+    assert ours.keys() == plain.keys()
+    assert [p for p in ours if ours[p] != plain[p]] == []
+    lengths = [int(n) for page in ours.values() for n in re.findall(rb"<!-- next=([0-9]+) -->", page)]
+    assert len(lengths) >= 3 and min(lengths) > 0  # the pages in the nav have a next page
 
 
 def test_a_hook_of_the_users_sees_every_page_whole(docs: tuple[Path, Library],

@@ -10,14 +10,15 @@ each converted page zlib-compressed (about a tenth of its size) from the end of 
 it go once it is written (``on_post_page``, last). The site is byte for byte the same.
 
 Another plugin could read a page's HTML between the passes or after its writing (``on_env``,
-``on_post_build``), so the store is used only when MkDocs runs no plugin but the search plugin
-and cheatdeck's own (:func:`applies`).
+``on_post_build``), and a template of the user's could read another page's
+(``page.next_page.content``), so the store is used only when MkDocs runs no plugin but the
+search plugin and cheatdeck's own, and the theme has no ``custom_dir`` and there are no
+``extra_templates`` (:func:`applies`); Material's own templates read the current page's only.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable
 
 from mkdocs.config.base import LegacyConfig
 from mkdocs.config.defaults import MkDocsConfig
@@ -34,13 +35,16 @@ KNOWN_PLUGINS = frozenset({"search", "material/search", "cheatdeck/raw-blocks",
 ``config.plugins``: Material's search plugin is ``material/search``)."""
 
 
-def applies(plugin_names: Iterable[str]) -> bool:
-    """True when every plugin of a build is one of :data:`KNOWN_PLUGINS`.
+def applies(config: MkDocsConfig) -> bool:
+    """True when no plugin or template of the user's could read a page's HTML while the store
+    holds it: every plugin is one of :data:`KNOWN_PLUGINS`, the theme has no ``custom_dir``
+    (overrides) and the configuration names no ``extra_templates``.
 
     Args:
-        plugin_names: the keys of the loaded configuration's ``plugins``.
+        config: the loaded MkDocs configuration, with cheatdeck's plugins added.
     """
-    return set(plugin_names) <= KNOWN_PLUGINS
+    return (set(config.plugins) <= KNOWN_PLUGINS and not config.theme.custom_dir
+            and not config.extra_templates)
 
 
 class ContentStore(BasePlugin[LegacyConfig]):  # type: ignore[no-untyped-call]  # MkDocs' own

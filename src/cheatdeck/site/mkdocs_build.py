@@ -169,7 +169,7 @@ def run_mkdocs(
             if caches is not None:
                 config.plugins["cheatdeck/page-cache"] = caches[0]
                 config.plugins["cheatdeck/search-cache"] = caches[1]
-            if applies(config.plugins):
+            if applies(config):
                 config.plugins["cheatdeck/content-store"] = ContentStore()
             build(config)
         except MkDocsException as error:
