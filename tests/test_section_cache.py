@@ -213,6 +213,27 @@ def test_a_rendered_section_is_on_disk_at_once_and_save_drops_the_unused(
     assert sorted(p.name for p in folder.iterdir()) == [f"{'a' * 64}.json"]
 
 
+def test_a_folder_linked_from_elsewhere_loses_no_file(tmp_path: Path) -> None:
+    """A sections folder that is a symbolic link (or under one) may hold someone else's files
+    named like a key: save deletes nothing there (stop 25's attack deleted one)."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    theirs = outside / f"{'c' * 64}.json"
+    theirs.write_text('{"mine": 1}', encoding="utf-8")
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / SECTION_CACHE_DIR).symlink_to(outside, target_is_directory=True)
+    (tmp_path / "linked").symlink_to(tmp_path, target_is_directory=True)
+    # The folder is the link; the folder is under a link.
+    for folder in (tmp_path / "work" / SECTION_CACHE_DIR, tmp_path / "linked" / "outside"):
+        cache = SectionCache(folder)
+        cache.put("d" * 64, SectionParts("# page\n", (), {"slug": "s", "cards": []}, ()))
+        cache.save()
+        assert theirs.read_text(encoding="utf-8") == '{"mine": 1}'
+    plain = SectionCache(outside)  # reached without a link: the stale files go
+    plain.save()
+    assert list(outside.iterdir()) == []
+
+
 def test_a_section_that_cannot_be_written_fails_save_after_the_rest(tmp_path: Path) -> None:
     folder = tmp_path / SECTION_CACHE_DIR
     folder.mkdir()

@@ -216,15 +216,19 @@ class SectionCache:
 
     def save(self) -> None:
         """Delete the files of the sections this build did not use (the folder follows the
-        sources); call it once the build succeeded.
+        sources); call it once the build succeeded. Nothing is deleted when the folder is
+        reached through a symbolic link (it, or a folder above it, links elsewhere): the files
+        there may be someone else's, and a stale section only takes disk space.
 
         Raises:
             OutputError: a section's file could not be written (:meth:`put`), or a file cannot
                 be deleted.
         """
         try:
-            stale = [path for path in self._folder.iterdir() if _KEY_FILE.fullmatch(path.name)
-                     and path.name[:-len(".json")] not in self._used]
+            linked = self._folder.resolve() != self._folder.absolute()
+            stale = [] if linked else [
+                path for path in self._folder.iterdir() if _KEY_FILE.fullmatch(path.name)
+                and path.name[:-len(".json")] not in self._used]
             for path in stale:
                 path.unlink()
         except FileNotFoundError:
